@@ -1,0 +1,124 @@
+import { domainToASCII } from 'node:url';
+import addressparser from 'nodemailer/lib/addressparser';
+import { MessageError } from '../errors/message-error.js';
+
+/** An address as users may give it: `"Name <user@host>"`, `user@host`, or an object. */
+export type AddressInput = string | { name?: string; address: string } | Address;
+
+// RFC 5322 dot-atom local part (plus UTF-8 for SMTPUTF8), or a quoted string.
+const LOCAL_PART = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*|"(?:[^"\\\r\n]|\\.)*")$/;
+const ADDRESS_LITERAL = /^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/;
+const ASCII_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** Throws a typed error when a header value would carry a line break. */
+export function assertNoLineBreak(value: string, field: string): void {
+  if (/[\r\n]/.test(value)) {
+    throw new MessageError('EHEADER', `Header injection refused: ${field} contains a CR or LF character`, { field });
+  }
+}
+
+function asciiDomain(domain: string): string | undefined {
+  if (ADDRESS_LITERAL.test(domain)) return domain;
+  const ascii = /^[\x00-\x7f]*$/.test(domain) ? domain : domainToASCII(domain);
+  return ascii && ASCII_DOMAIN.test(ascii) ? ascii.toLowerCase() : undefined;
+}
+
+/**
+ * One mailbox: a display name and an address. Immutable.
+ * `String(address)` gives `Name <user@domain>`; {@link Address.envelope} gives
+ * the form for an SMTP envelope, with an internationalized domain in punycode.
+ */
+export class Address {
+  /** The display name, possibly empty. */
+  readonly name: string;
+  /** `user@domain` exactly as given (an IDN domain stays in Unicode here). */
+  readonly address: string;
+
+  /**
+   * @throws {MessageError} `EADDRESS` when `address` is not a valid mailbox,
+   *   `EHEADER` when the name or address contains CR or LF.
+   */
+  constructor(address: string, name = '', field = 'address') {
+    assertNoLineBreak(address, field);
+    assertNoLineBreak(name, field);
+    const at = address.lastIndexOf('@');
+    const local = address.slice(0, at);
+    const domain = address.slice(at + 1);
+    if (at < 1 || !LOCAL_PART.test(local) || local.length > 64 || asciiDomain(domain) === undefined) {
+      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(address)}`, { field });
+    }
+    this.address = address;
+    this.name = name;
+  }
+
+  /**
+   * Parses exactly one address from a string, an object or an Address.
+   * @throws {MessageError} `EADDRESS` when there is not exactly one valid address.
+   */
+  static parse(input: AddressInput, field = 'address'): Address {
+    if (input instanceof Address) return input;
+    if (typeof input === 'object' && input !== null) {
+      if (typeof input.address !== 'string') {
+        throw new MessageError('EADDRESS', `Invalid email address in ${field}: an object needs an "address" string`, { field });
+      }
+      return new Address(input.address.trim(), (input.name ?? '').trim(), field);
+    }
+    if (typeof input !== 'string') {
+      throw new MessageError('EADDRESS', `Invalid email address in ${field}: expected a string or { name, address }, got ${typeof input}`, { field });
+    }
+    const found = parseAddressString(input, field);
+    if (found.length !== 1 || found[0] === undefined) {
+      throw new MessageError('EADDRESS', `Expected one email address in ${field}, found ${found.length}: ${JSON.stringify(input)}`, { field });
+    }
+    return found[0];
+  }
+
+  /** The part before the last `@`. */
+  get local(): string {
+    return this.address.slice(0, this.address.lastIndexOf('@'));
+  }
+
+  /** The domain as given (Unicode for an IDN). */
+  get domain(): string {
+    return this.address.slice(this.address.lastIndexOf('@') + 1);
+  }
+
+  /** The address for an SMTP envelope: the domain in punycode, lower case. */
+  get envelope(): string {
+    return `${this.local}@${asciiDomain(this.domain)}`;
+  }
+
+  /** `Name <user@domain>`, quoting the name when it holds special characters. */
+  toString(): string {
+    if (!this.name) return this.address;
+    const name = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~ .-]*$/u.test(this.name) && !/^\.|\.\.|\.$/.test(this.name)
+      ? this.name
+      : `"${this.name.replace(/(["\\])/g, '\\$1')}"`;
+    return `${name} <${this.address}>`;
+  }
+
+  /** Two addresses are equal when their envelope forms are equal, ignoring case of the domain. */
+  equals(other: Address): boolean {
+    return this.envelope.toLowerCase() === other.envelope.toLowerCase();
+  }
+
+  toJSON(): { name: string; address: string } {
+    return { name: this.name, address: this.address };
+  }
+}
+
+/**
+ * Parses a header-style list of addresses (`a@x, "Doe, John" <j@y>`),
+ * flattening groups.
+ * @throws {MessageError} `EADDRESS` for any part that is not a valid address.
+ */
+export function parseAddressString(input: string, field: string): Address[] {
+  assertNoLineBreak(input, field);
+  if (input.trim() === '') return [];
+  return addressparser(input, { flatten: true }).map((entry) => {
+    if (!entry.address) {
+      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(entry.name || input)}`, { field });
+    }
+    return new Address(entry.address, entry.name, field);
+  });
+}

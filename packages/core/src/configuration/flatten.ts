@@ -1,0 +1,51 @@
+import { MailConfigurationError } from '../errors/configuration-error.js';
+import type { MailerConfig } from './config-section.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { create?: unknown }).create !== 'function';
+}
+
+/**
+ * Flattens a nested, flat (dot-notation) or mixed dictionary into dotted keys,
+ * stripping `prefix` (for example `mail.`) from keys that carry it. Values that
+ * are not plain objects (arrays, dates, factory objects) are kept whole.
+ * @throws {MailConfigurationError} when two spellings set the same key differently.
+ */
+export function flattenConfig(config: MailerConfig, prefix = ''): Map<string, unknown> {
+  const flat = new Map<string, unknown>();
+  const visit = (value: unknown, path: string): void => {
+    if (isPlainObject(value) && Object.keys(value).length > 0) {
+      for (const [key, child] of Object.entries(value)) visit(child, path ? `${path}.${key}` : key);
+      return;
+    }
+    if (value === undefined) return;
+    let key = path;
+    if (prefix) {
+      if (!key.startsWith(prefix)) {
+        throw new MailConfigurationError(key, `every key must start with the prefix "${prefix}"`);
+      }
+      key = key.slice(prefix.length);
+    }
+    if (flat.has(key) && flat.get(key) !== value) {
+      throw new MailConfigurationError(path, 'this key is given twice (nested and dotted) with different values');
+    }
+    flat.set(key, value);
+  };
+  visit(config, '');
+  return flat;
+}
+
+/**
+ * The keys under `section.` with that part removed: `transport.host` -> `host`.
+ * A value given for `section` itself (a DSN string or a factory) appears as `use`.
+ */
+export function sectionOf(flat: Map<string, unknown>, section: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of flat) {
+    if (key === section) out.use = value;
+    else if (key.startsWith(`${section}.`)) out[key.slice(section.length + 1)] = value;
+  }
+  return out;
+}

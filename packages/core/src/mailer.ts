@@ -1,0 +1,231 @@
+import { EventEmitter } from 'node:events';
+import { type Definition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES } from './configuration/component-loader.js';
+import type { MailerConfig } from './configuration/config-section.js';
+import { sectionFromDsn } from './configuration/dsn.js';
+import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
+import type { DeliveryResult, MessageSender } from './delivery-result.js';
+import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
+import { MailerNotRunningError } from './errors/mailer-not-running-error.js';
+import { type Logger, silentLogger } from './logger.js';
+import { coreManagers } from './managers/core-managers.js';
+import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './managers/manager.js';
+import type { MailerStats } from './mailer-stats.js';
+import type { MessageFields } from './message/message-fields.js';
+import { Message } from './message/message.js';
+import { coreTransports } from './transports/core-transports.js';
+import type { TransportDefinition } from './transports/transport.js';
+
+/** Options of the Mailer itself (not of its components). */
+export interface MailerOptions {
+  /** A prefix every configuration key carries and the Mailer strips, such as `mail.`. */
+  prefix?: string;
+  /** Where the mailer, its manager and its transports log. @default silent */
+  logger?: Logger;
+}
+
+/** The events a Mailer emits. */
+export interface MailerEvents {
+  delivered: [result: DeliveryResult];
+  retry: [event: RetryEvent];
+  failed: [error: DeliveryFailedError<Message>];
+}
+
+/** Resolves a configured component to its definition and parsed options. */
+async function resolveComponent<D extends Definition>(
+  config: ComponentConfig,
+  builtIn: Readonly<Record<string, D>>,
+  packages: Readonly<Record<string, string>>,
+): Promise<{ definition: D; options: unknown }> {
+  const useKey = `${config.prefix}use`;
+  const definition = await loadDefinition(config.use, useKey, builtIn, packages);
+  const fromDsn = (definition as { fromDsn?: (url: URL) => Record<string, unknown> }).fromDsn;
+  const section = config.dsn ? { ...(fromDsn ? fromDsn(config.dsn) : sectionFromDsn(config.dsn)), ...config.section } : config.section;
+  return { definition, options: definition.parseOptions(section, config.prefix) };
+}
+
+/**
+ * Sends messages through a delivery manager and a transport, both chosen by
+ * configuration. Nothing connects at construction; `start()` resolves and
+ * validates the components; `stop()` drains and shuts every transport down.
+ *
+ * @example
+ * const mailer = await new Mailer({ 'transport.use': 'mock' }).start();
+ * await mailer.send(mailer.new({ author: 'a@example.org', to: 'b@example.org', subject: 'Hi', plain: 'Hello' }));
+ * await mailer.stop();
+ */
+export class Mailer extends EventEmitter<MailerEvents> implements MessageSender {
+  readonly #config: ParsedMailerConfig;
+  readonly #logger: Logger;
+  #manager: Manager | undefined;
+  #starting: Promise<this> | undefined;
+  #pending = 0;
+  #inFlight = 0;
+  #delivered = 0;
+  #failed = 0;
+  #retries = 0;
+  #transportsCreated = 0;
+  #transportName = '';
+
+  /**
+   * @param config - nested, dotted or mixed; see the configuration guide.
+   * @throws {MailConfigurationError} for any key that is unknown or invalid.
+   */
+  constructor(config: MailerConfig = {}, options: MailerOptions = {}) {
+    super();
+    this.#logger = options.logger ?? silentLogger;
+    this.#config = parseMailerConfig(config, options.prefix ?? '');
+    const { manager, transport } = this.#config;
+    // Validate what can be checked without loading a package, so mistakes surface here.
+    const builtInManager = typeof manager.use === 'string' ? coreManagers[manager.use] : manager.use;
+    if (builtInManager && typeof (builtInManager as ManagerDefinition).parseOptions === 'function') {
+      (builtInManager as ManagerDefinition).parseOptions(manager.section, manager.prefix);
+    }
+    if (typeof transport.use === 'object' && transport.use !== null && !transport.dsn) {
+      (transport.use as TransportDefinition).parseOptions?.(transport.section, transport.prefix);
+    }
+  }
+
+  /** True between a successful `start()` and `stop()`. */
+  get running(): boolean {
+    return this.#manager !== undefined;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): MailerStats {
+    return {
+      queued: Math.max(0, this.#pending - this.#inFlight),
+      inFlight: this.#inFlight,
+      delivered: this.#delivered,
+      failed: this.#failed,
+      retries: this.#retries,
+      transportsCreated: this.#transportsCreated,
+    };
+  }
+
+  /**
+   * Loads and validates the manager and transport and starts the manager.
+   * Transports connect lazily, on their first message.
+   * @returns this mailer, for chaining.
+   * @throws {MailConfigurationError} for a bad key or a transport package that is not installed.
+   */
+  start(): Promise<this> {
+    if (this.#manager) return Promise.resolve(this);
+    this.#starting ??= this.#start().finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<this> {
+    const transport = await resolveComponent(this.#config.transport, coreTransports as Record<string, Definition>, TRANSPORT_PACKAGES);
+    const manager = await resolveComponent(this.#config.manager, coreManagers as Record<string, Definition>, MANAGER_PACKAGES);
+    const transportDefinition = transport.definition as unknown as TransportDefinition;
+    this.#transportName = transportDefinition.name;
+    const logger = this.#logger;
+    const factory: TransportFactory = {
+      name: transportDefinition.name,
+      create: () => transportDefinition.create(transport.options, { logger }),
+    };
+    const observer: DeliveryObserver = {
+      transportCreated: () => {
+        this.#transportsCreated += 1;
+      },
+      attemptStarted: () => {
+        this.#inFlight += 1;
+      },
+      attemptEnded: () => {
+        this.#inFlight -= 1;
+      },
+      retry: (event) => {
+        this.#retries += 1;
+        logger.warn({ id: event.message.id, attempt: event.attempt, delay: event.delay, err: String(event.error) }, 'retrying delivery');
+        this.emit('retry', event);
+      },
+    };
+    const instance = (manager.definition as unknown as ManagerDefinition).create(manager.options, factory, {
+      logger,
+      observer,
+      defaultRetries: this.#config.message.retries ?? 3,
+    });
+    await instance.startup();
+    this.#manager = instance;
+    logger.debug({ manager: manager.definition.name, transport: transportDefinition.name }, 'mailer started');
+    return this;
+  }
+
+  /**
+   * Stops the mailer: by default delivers everything queued first; with
+   * `{ drain: false }` rejects what has not started with MailerNotRunningError.
+   * Then shuts every transport down. The mailer can be started again.
+   */
+  async stop(options: ShutdownOptions = {}): Promise<void> {
+    if (this.#starting) await this.#starting.catch(() => {});
+    const manager = this.#manager;
+    if (!manager) return;
+    this.#manager = undefined;
+    await manager.shutdown(options);
+    this.#logger.debug(this.stats as unknown as Record<string, unknown>, 'mailer stopped');
+  }
+
+  /**
+   * Delivers a message.
+   * @returns the DeliveryResult once delivered.
+   * @throws {MailerNotRunningError} when the mailer is not started.
+   * @throws {MessageError} when the message has no recipients or no author.
+   * @throws {DeliveryFailedError} when the message could not be delivered.
+   */
+  send(message: Message): Promise<DeliveryResult> {
+    const manager = this.#manager;
+    if (!manager) return Promise.reject(new MailerNotRunningError());
+    try {
+      message.validate();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#pending += 1;
+    return manager.deliver(message).then(
+      (result) => {
+        this.#pending -= 1;
+        this.#delivered += 1;
+        this.emit('delivered', result);
+        return result;
+      },
+      (error: unknown) => {
+        this.#pending -= 1;
+        if (!(error instanceof MailerNotRunningError)) {
+          this.#failed += 1;
+          this.#logger.error({ id: message.id, err: String(error) }, 'delivery failed');
+          this.emit('failed', error as DeliveryFailedError<Message>);
+        }
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Queues a message, waiting while the manager's queue is full, and returns
+   * once it is accepted. Use it to feed many messages with flat memory:
+   * `const { result } = await mailer.submit(message)`.
+   */
+  async submit(message: Message): Promise<{ result: Promise<DeliveryResult> }> {
+    const manager = this.#manager;
+    if (!manager) throw new MailerNotRunningError();
+    await manager.ready?.();
+    const result = this.send(message);
+    result.catch(() => {}); // the caller handles it through `result`; never an unhandled rejection here
+    return { result };
+  }
+
+  /**
+   * A new Message prefilled from the `message.*` configuration and bound to
+   * this mailer, so `message.send()` works.
+   */
+  new(fields: MessageFields = {}): Message {
+    return new Message(this.#config.message).set(fields).bind(this);
+  }
+
+  /** The name of the configured transport, once started. */
+  get transportName(): string {
+    return this.#transportName;
+  }
+}

@@ -1,0 +1,106 @@
+import type { DeliveryResult, RecipientRejection, TransportReceipt } from '../delivery-result.js';
+import { DeliveryFailedError } from '../errors/delivery-failed-error.js';
+import { MailError } from '../errors/mail-error.js';
+import { TransportExhaustedError } from '../errors/transport-exhausted-error.js';
+import type { Message } from '../message/message.js';
+import type { Job } from './job.js';
+import type { ManagerContext } from './manager.js';
+import { backoffDelay, isPermanent, reasonOf } from './retry-policy.js';
+import type { TransportSlot } from './transport-slot.js';
+
+/** What one attempt came to. */
+export type AttemptOutcome =
+  | { kind: 'delivered'; result: DeliveryResult }
+  | { kind: 'failed'; error: DeliveryFailedError<Message> }
+  | { kind: 'retry'; delay: number };
+
+/** Backoff settings shared by every manager. */
+export interface RetrySettings {
+  /** First backoff, in milliseconds; doubled per attempt. */
+  backoff: number;
+  /** Longest backoff, in milliseconds. */
+  maxBackoff: number;
+}
+
+function isExhausted(error: unknown): error is TransportExhaustedError {
+  return error instanceof TransportExhaustedError || (MailError.isMailError(error) && error.code === 'EEXHAUSTED');
+}
+
+/**
+ * Makes one delivery attempt of `job` on `slot`'s transport and applies the
+ * failure table of SPEC section 4: exhausted counts as delivered and drops the
+ * transport; message failed rejects without retry; anything else drops the
+ * transport and asks for a retry until `retries` more attempts were made.
+ */
+export async function attemptDelivery(
+  job: Job,
+  slot: TransportSlot,
+  transportName: string,
+  context: ManagerContext,
+  settings: RetrySettings,
+): Promise<AttemptOutcome> {
+  job.attempts += 1;
+  const { observer } = context;
+  observer.attemptStarted();
+  try {
+    const transport = slot.current ?? (await slot.acquire());
+    const receipt = await transport.deliver(job.message);
+    return { kind: 'delivered', result: deliveryResult(job, transportName, receipt) };
+  } catch (error) {
+    if (isExhausted(error)) {
+      await slot.discard();
+      return { kind: 'delivered', result: deliveryResult(job, transportName, error.receipt) };
+    }
+    if (isPermanent(error)) {
+      return { kind: 'failed', error: failure(job, reasonOf(error), error) };
+    }
+    await slot.discard();
+    const retries = job.message.retries ?? context.defaultRetries;
+    if (job.attempts > retries) {
+      const reason = `transport failed on all ${job.attempts} attempts; last error: ${reasonOf(error)}`;
+      return { kind: 'failed', error: failure(job, reason, error) };
+    }
+    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff);
+    observer.retry({ message: job.message, attempt: job.attempts, error, delay });
+    return { kind: 'retry', delay };
+  } finally {
+    observer.attemptEnded();
+  }
+}
+
+function failure(job: Job, reason: string, cause: unknown): DeliveryFailedError<Message> {
+  const facts = MailError.isMailError(cause) ? cause : undefined;
+  return new DeliveryFailedError(job.message, reason, {
+    cause,
+    attempts: job.attempts,
+    ...(facts?.responseCode === undefined ? {} : { responseCode: facts.responseCode }),
+    ...(facts?.statusCode === undefined ? {} : { statusCode: facts.statusCode }),
+    ...(facts?.response === undefined ? {} : { response: facts.response }),
+  });
+}
+
+/** Builds the DeliveryResult; `accepted` defaults to every recipient, computed on first read. */
+function deliveryResult(job: Job, transport: string, receipt: unknown): DeliveryResult {
+  const known = (typeof receipt === 'object' && receipt !== null ? receipt : {}) as TransportReceipt;
+  const rejected: RecipientRejection[] = known.rejected ?? [];
+  let accepted = known.accepted;
+  const message = job.message;
+  const result: DeliveryResult = {
+    message,
+    transport,
+    attempts: job.attempts,
+    get accepted(): string[] {
+      accepted ??= message.smtpEnvelope.to.filter((address) => !rejected.some((entry) => entry.address === address));
+      return accepted;
+    },
+    set accepted(value: string[]) {
+      accepted = value;
+    },
+    rejected,
+    deliveredAt: new Date(),
+    receipt,
+  };
+  if (known.response !== undefined) result.response = known.response;
+  if (known.messageId !== undefined) result.messageId = known.messageId;
+  return result;
+}

@@ -1,0 +1,134 @@
+import type { DeliveryResult } from '../delivery-result.js';
+import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
+import type { Message } from '../message/message.js';
+import { attemptDelivery } from './attempt.js';
+import { createJob, type Job } from './job.js';
+import { JobBook, stoppedError } from './job-book.js';
+import { JobQueue } from './job-queue.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import { type DynamicOptions, parseDynamicOptions } from './manager-options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TransportSlot } from './transport-slot.js';
+
+/** A worker waiting for a job; called with undefined to make it retire. */
+type IdleWorker = (job: Job | undefined) => void;
+
+/**
+ * The production manager. Workers (each with its own transport) are added
+ * while messages wait and fewer than `workers` exist. A worker retires after
+ * `divisor` messages (exhaustion) or after `timeout` seconds without work
+ * (starvation), shutting its transport down.
+ */
+export function createDynamicManager(options: DynamicOptions, transports: TransportFactory, context: ManagerContext): Manager {
+  let queue = new JobQueue(options.queue);
+  const book = new JobBook();
+  const limiter = new RateLimiter(options.rate);
+  const workers = new Set<Promise<void>>();
+  let idle: IdleWorker[] = [];
+  let state: 'stopped' | 'running' | 'draining' = 'stopped';
+
+  const isStopped = (): boolean => state === 'stopped';
+
+  function nextJob(): Job | undefined | Promise<Job | undefined> {
+    const job = queue.shift();
+    if (job || state === 'stopped') return job;
+    return new Promise<Job | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        idle = idle.filter((waiter) => waiter !== handOver);
+        resolve(undefined);
+      }, options.timeout * 1000);
+      const handOver: IdleWorker = (handed) => {
+        clearTimeout(timer);
+        resolve(handed);
+      };
+      idle.push(handOver);
+    });
+  }
+
+  async function work(): Promise<void> {
+    const slot = new TransportSlot(transports, context.observer, context.logger);
+    try {
+      for (let done = 0; done < options.divisor; done += 1) {
+        const pending = nextJob();
+        const job = pending instanceof Promise ? await pending : pending;
+        if (!job) break;
+        const wait = limiter.take();
+        if (wait) await wait;
+        const outcome = await attemptDelivery(job, slot, transports.name, context, options);
+        book.apply(job, outcome, enqueue);
+      }
+    } finally {
+      await slot.discard();
+    }
+  }
+
+  function spawn(): void {
+    const worker: Promise<void> = work().finally(() => {
+      workers.delete(worker);
+      if (queue.length > 0 && idle.length === 0) spawn();
+    });
+    workers.add(worker);
+  }
+
+  function enqueue(job: Job): void {
+    const waiter = idle.pop();
+    if (waiter) {
+      waiter(job);
+      return;
+    }
+    queue.push(job);
+    if (workers.size < options.workers) spawn();
+  }
+
+  function retireIdle(): void {
+    const waiting = idle;
+    idle = [];
+    for (const waiter of waiting) waiter(undefined);
+  }
+
+  return {
+    async startup() {
+      queue = new JobQueue(options.queue);
+      state = 'running';
+    },
+    ready() {
+      return queue.room() ?? Promise.resolve();
+    },
+    async deliver(message: Message): Promise<DeliveryResult> {
+      if (state !== 'running') throw new MailerNotRunningError();
+      const { job, promise } = createJob(message);
+      book.open();
+      const room = queue.room();
+      if (room) {
+        await room;
+        // shutdown({ drain: false }) may have run while this producer waited.
+        if (isStopped()) {
+          book.reject(job, stoppedError());
+          return promise;
+        }
+      }
+      enqueue(job);
+      return promise;
+    },
+    async shutdown({ drain = true } = {}) {
+      if (drain) {
+        state = 'draining';
+        await book.whenIdle();
+      }
+      state = 'stopped';
+      queue.wakeAll();
+      for (const job of queue.drain()) book.reject(job, stoppedError());
+      book.cancelRetries();
+      await book.whenIdle();
+      retireIdle();
+      await Promise.all(workers);
+    },
+  };
+}
+
+/** The `dynamic` manager. */
+export const dynamicManager: ManagerDefinition<DynamicOptions> = {
+  name: 'dynamic',
+  parseOptions: parseDynamicOptions,
+  create: createDynamicManager,
+};

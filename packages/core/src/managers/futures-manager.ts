@@ -1,0 +1,92 @@
+import PQueue from 'p-queue';
+import type { DeliveryResult } from '../delivery-result.js';
+import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
+import type { Message } from '../message/message.js';
+import { attemptDelivery } from './attempt.js';
+import { createJob, type Job } from './job.js';
+import { JobBook, stoppedError } from './job-book.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import { type FuturesOptions, parseFuturesOptions } from './manager-options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TransportSlot } from './transport-slot.js';
+
+/**
+ * A fixed pool of `workers` on p-queue. Each worker owns one transport,
+ * created on its first message and reused, so there are never more than
+ * `workers` transports (connections) alive.
+ */
+export function createFuturesManager(options: FuturesOptions, transports: TransportFactory, context: ManagerContext): Manager {
+  let queue: PQueue | undefined;
+  let free: TransportSlot[] = [];
+  let slots: TransportSlot[] = [];
+  let running = false;
+  const waiting = new Set<Job>();
+  const book = new JobBook();
+  const limiter = new RateLimiter(options.rate);
+
+  async function run(job: Job): Promise<void> {
+    waiting.delete(job);
+    const slot = free.pop() as TransportSlot;
+    let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
+    try {
+      await limiter.take();
+      outcome = await attemptDelivery(job, slot, transports.name, context, options);
+    } finally {
+      free.push(slot);
+    }
+    book.apply(job, outcome, enqueue);
+  }
+
+  function enqueue(job: Job): void {
+    if (!queue) {
+      book.reject(job, stoppedError());
+      return;
+    }
+    waiting.add(job);
+    void queue.add(() => run(job));
+  }
+
+  async function ready(): Promise<void> {
+    while (queue && queue.size >= options.queue) await queue.onSizeLessThan(options.queue);
+  }
+
+  return {
+    async startup() {
+      queue = new PQueue({ concurrency: options.workers });
+      slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger));
+      free = [...slots];
+      running = true;
+    },
+    ready,
+    async deliver(message: Message): Promise<DeliveryResult> {
+      if (!running) throw new MailerNotRunningError();
+      const { job, promise } = createJob(message);
+      book.open();
+      if (queue && queue.size >= options.queue) await ready();
+      enqueue(job);
+      return promise;
+    },
+    async shutdown({ drain = true } = {}) {
+      running = false;
+      if (drain) await book.whenIdle();
+      const stopping = queue;
+      queue = undefined;
+      stopping?.clear();
+      for (const job of waiting) book.reject(job, stoppedError());
+      waiting.clear();
+      book.cancelRetries();
+      await book.whenIdle();
+      await stopping?.onIdle();
+      await Promise.all(slots.map((slot) => slot.discard()));
+      slots = [];
+      free = [];
+    },
+  };
+}
+
+/** The `futures` manager. */
+export const futuresManager: ManagerDefinition<FuturesOptions> = {
+  name: 'futures',
+  parseOptions: parseFuturesOptions,
+  create: createFuturesManager,
+};

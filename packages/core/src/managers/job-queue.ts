@@ -1,0 +1,65 @@
+import type { Job } from './job.js';
+
+/**
+ * A first-in first-out queue of jobs with O(1) push and shift, and a bound:
+ * producers that find it full wait in line for room.
+ */
+export class JobQueue {
+  #items: (Job | undefined)[] = [];
+  #head = 0;
+  #roomWaiters: (() => void)[] = [];
+  #roomHead = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(job: Job): void {
+    this.#items.push(job);
+  }
+
+  shift(): Job | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const job = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head += 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#roomHead < this.#roomWaiters.length && this.length < this.limit) this.#wakeOne();
+    return job;
+  }
+
+  /** Removes and returns every job. */
+  drain(): Job[] {
+    const jobs = this.#items.slice(this.#head) as Job[];
+    this.#items = [];
+    this.#head = 0;
+    return jobs;
+  }
+
+  /** Resolves when the queue has room for one more job. */
+  room(): Promise<void> | undefined {
+    if (this.length < this.limit && this.#roomHead >= this.#roomWaiters.length) return undefined;
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /** Wakes every producer waiting for room (on shutdown). */
+  wakeAll(): void {
+    while (this.#roomHead < this.#roomWaiters.length) this.#wakeOne();
+  }
+
+  #wakeOne(): void {
+    const resolve = this.#roomWaiters[this.#roomHead] as () => void;
+    this.#roomWaiters[this.#roomHead] = () => {};
+    this.#roomHead += 1;
+    if (this.#roomHead === this.#roomWaiters.length) {
+      this.#roomWaiters = [];
+      this.#roomHead = 0;
+    }
+    resolve();
+  }
+}

@@ -1,0 +1,69 @@
+import type { ConfigSection } from '../configuration/config-section.js';
+import type { DeliveryResult } from '../delivery-result.js';
+import type { Logger } from '../logger.js';
+import type { Message } from '../message/message.js';
+import type { Transport } from '../transports/transport.js';
+
+/** Makes fresh, configured transport instances for a manager. */
+export interface TransportFactory {
+  /** The transport's name, reported in every DeliveryResult. */
+  readonly name: string;
+  /** A new instance; it is not started. */
+  create(): Transport;
+}
+
+/** A retry the manager is about to make. */
+export interface RetryEvent {
+  message: Message;
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** What the transport threw. */
+  error: unknown;
+  /** Milliseconds before the next attempt. */
+  delay: number;
+}
+
+/** How a manager reports what it does; the Mailer turns this into events and counters. */
+export interface DeliveryObserver {
+  transportCreated(): void;
+  attemptStarted(): void;
+  attemptEnded(): void;
+  retry(event: RetryEvent): void;
+}
+
+/** What a manager is given besides its options. */
+export interface ManagerContext {
+  logger: Logger;
+  observer: DeliveryObserver;
+  /** Retries for a message whose own `retries` is unset. @default 3 */
+  defaultRetries: number;
+}
+
+/** Options of `shutdown`. */
+export interface ShutdownOptions {
+  /** Deliver everything queued first (true), or reject it (false). @default true */
+  drain?: boolean;
+}
+
+/**
+ * A delivery manager (Marrow Mailer's section 7.1): nothing happens at
+ * construction; `startup()` prepares; `deliver()` resolves once the message
+ * is delivered or rejects with DeliveryFailedError; `shutdown()` drains and
+ * shuts every transport down; startup/shutdown may cycle.
+ */
+export interface Manager {
+  startup(): Promise<void>;
+  deliver(message: Message): Promise<DeliveryResult>;
+  /** Resolves once the manager can take `message` without exceeding its queue bound. */
+  ready?(): Promise<void>;
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}
+
+/** Describes a manager to the core, like a TransportDefinition. */
+export interface ManagerDefinition<Options = unknown> {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** Validates the `manager.*` keys. @throws {MailConfigurationError} */
+  parseOptions(section: ConfigSection, prefix?: string): Options;
+  create(options: Options, transports: TransportFactory, context: ManagerContext): Manager;
+}

@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+import type { AddressListInput } from '../address/address-list.js';
+import type { AddressInput } from '../address/address.js';
+import type { Attachment } from './attachment.js';
+
+/** A body, or a function (sync or async) that produces it at delivery time. */
+export type Body = string | Buffer | (() => string | Buffer | Promise<string | Buffer>);
+
+/** Extra headers: a record, or name/value pairs (a name may repeat). */
+export type HeadersInput = Record<string, string | readonly string[]> | readonly (readonly [string, string])[];
+
+/** `X-Priority`: 1 (highest) to 5 (lowest), or a name. */
+export type Priority = 1 | 2 | 3 | 4 | 5 | 'high' | 'normal' | 'low';
+
+/** The fields of a {@link Message}; every one is optional until send time. */
+export interface MessageFields {
+  /** The visible author: the `From:` header. Several are allowed; then `sender` is advised. */
+  author?: AddressListInput;
+  /** Primary recipients: `To:`. */
+  to?: AddressListInput;
+  /** Secondary recipients: `Cc:`. */
+  cc?: AddressListInput;
+  /** Hidden recipients: in the envelope only, never in the headers. */
+  bcc?: AddressListInput;
+  /** Where replies go: `Reply-To:`. */
+  reply?: AddressListInput;
+  /** The designated sender: `Sender:` and the envelope sender. */
+  sender?: AddressInput;
+  /** Where disposition notifications go: `Disposition-Notification-To:`. */
+  notify?: AddressListInput;
+  /** `Organization:`. */
+  organization?: string;
+  /** `X-Priority:` (with the matching `Importance:`). */
+  priority?: Priority;
+  /** Additional headers. */
+  headers?: HeadersInput;
+  /** `Subject:`; non-ASCII text is sent as encoded words. */
+  subject?: string;
+  /** The plain-text body. Derived from `rich` when only `rich` is given. */
+  plain?: Body;
+  /** The HTML body. */
+  rich?: Body;
+  /** Attachments and embedded images. */
+  attachments?: readonly Attachment[];
+  /**
+   * Content transfer encoding for the bodies: `quoted-printable` or `base64`;
+   * `utf-8` (Marrow Mailer's meaning: the charset, always UTF-8 here) means "choose".
+   * @default chosen per body
+   */
+  encoding?: string;
+  /** `Date:`. @default the time the MIME is built */
+  date?: Date;
+  /** `Message-ID:` without angle brackets. @default generated */
+  id?: string;
+  /** How many more attempts after a transport failure. @default 3 (from `message.retries`) */
+  retries?: number;
+}
+
+/** The names of every field, to reject unknown ones. */
+export const MESSAGE_FIELD_NAMES: readonly (keyof MessageFields)[] = [
+  'author', 'to', 'cc', 'bcc', 'reply', 'sender', 'notify', 'organization', 'priority', 'headers',
+  'subject', 'plain', 'rich', 'attachments', 'encoding', 'date', 'id', 'retries',
+];
+
+/** The source of a raw RFC 5322 message. */
+export type RawSource = Buffer | string | Readable;

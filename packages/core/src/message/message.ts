@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Address, type AddressInput, assertNoLineBreak } from '../address/address.js';
+import { AddressList, type AddressListInput } from '../address/address-list.js';
+import type { DeliveryResult, MessageSender } from '../delivery-result.js';
+import { MessageError } from '../errors/message-error.js';
+import type { AttachOptions, Attachment } from './attachment.js';
+import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
+import { type Body, type HeadersInput, MESSAGE_FIELD_NAMES, type MessageFields, type Priority, type RawSource } from './message-fields.js';
+import { assertHeaderName, RawContent } from './raw-content.js';
+
+const PRIORITIES = new Set<unknown>([1, 2, 3, 4, 5, 'high', 'normal', 'low']);
+
+/** Options of {@link Message.raw}: the envelope a raw message is sent with. */
+export interface RawMessageOptions {
+  /** The envelope sender. */
+  from: AddressInput;
+  /** The envelope recipients. */
+  to: AddressListInput;
+  /** An id for logs; by default the message's `Message-ID` when it can be read. */
+  id?: string;
+  /** How many more attempts after a transport failure. */
+  retries?: number;
+}
+
+/**
+ * An email message: build one from fields, or wrap an existing RFC 5322
+ * message with {@link Message.raw}. Every setter validates at once: a bad
+ * address, a CR or LF in a header value, or an unknown field throws a
+ * {@link MessageError} before anything is sent.
+ *
+ * @example
+ * const message = new Message({ author: 'Robot <robot@example.org>', to: 'alice@example.org', subject: 'Hi', plain: 'Hello' });
+ * const mime = await message.toBuffer();
+ */
+export class Message {
+  #author = new AddressList();
+  #to = new AddressList();
+  #cc = new AddressList();
+  #bcc = new AddressList();
+  #reply = new AddressList();
+  #notify = new AddressList();
+  #sender: Address | undefined;
+  #organization: string | undefined;
+  #priority: Priority | undefined;
+  #headers: [string, string][] = [];
+  #subject: string | undefined;
+  #encoding: string | undefined;
+  #date: Date | undefined;
+  #id: string | undefined;
+  #retries: number | undefined;
+  #raw: RawContent | undefined;
+  #mailer: MessageSender | undefined;
+  /** The plain-text body (or a function producing it at delivery time). */
+  plain: Body | undefined;
+  /** The HTML body (or a function producing it at delivery time). */
+  rich: Body | undefined;
+  /** Attachments and embedded images, in order. */
+  attachments: Attachment[] = [];
+
+  /**
+   * @throws {MessageError} `EFIELD` for an unknown field; `EADDRESS`, `EHEADER` for bad values.
+   */
+  constructor(fields: MessageFields = {}) {
+    this.set(fields);
+  }
+
+  /**
+   * Wraps an RFC 5322 message to be sent as it is, with an explicit envelope.
+   * Headers can still be edited ({@link setHeader}, {@link removeHeader});
+   * the body is never re-encoded.
+   */
+  static raw(source: RawSource, options: RawMessageOptions): Message {
+    const message = new Message();
+    message.#raw = new RawContent(source);
+    message.#sender = Address.parse(options.from, 'from');
+    message.#to = AddressList.parse(options.to, 'to');
+    if (options.retries !== undefined) message.retries = options.retries;
+    const text = typeof source === 'string' ? source : Buffer.isBuffer(source) ? source.subarray(0, 65536).toString('latin1') : '';
+    const found = /^Message-ID:[ \t]*<?([^>\r\n]+)>?/im.exec(text.split(/\r?\n\r?\n/)[0] ?? '');
+    message.#id = options.id ?? found?.[1]?.trim() ?? randomUUID();
+    return message;
+  }
+
+  /**
+   * Sets several fields at once.
+   * @throws {MessageError} `EFIELD` for an unknown field.
+   */
+  set(fields: MessageFields): this {
+    for (const [name, value] of Object.entries(fields)) {
+      if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name)) {
+        throw new MessageError('EFIELD', `Unknown message field "${name}"; known fields: ${MESSAGE_FIELD_NAMES.join(', ')}`, { field: name });
+      }
+      if (value !== undefined) (this as Record<string, unknown>)[name] = value;
+    }
+    return this;
+  }
+
+  /** True for a message made by {@link Message.raw}. */
+  get isRaw(): boolean {
+    return this.#raw !== undefined;
+  }
+
+  get author(): AddressList { return this.#author; }
+  set author(value: AddressListInput) { this.#author = AddressList.parse(value, 'author'); }
+  get to(): AddressList { return this.#to; }
+  set to(value: AddressListInput) { this.#to = AddressList.parse(value, 'to'); }
+  get cc(): AddressList { return this.#cc; }
+  set cc(value: AddressListInput) { this.#cc = AddressList.parse(value, 'cc'); }
+  get bcc(): AddressList { return this.#bcc; }
+  set bcc(value: AddressListInput) { this.#bcc = AddressList.parse(value, 'bcc'); }
+  get reply(): AddressList { return this.#reply; }
+  set reply(value: AddressListInput) { this.#reply = AddressList.parse(value, 'reply'); }
+  get notify(): AddressList { return this.#notify; }
+  set notify(value: AddressListInput) { this.#notify = AddressList.parse(value, 'notify'); }
+  get sender(): Address | undefined { return this.#sender; }
+  set sender(value: AddressInput | undefined) { this.#sender = value === undefined ? undefined : Address.parse(value, 'sender'); }
+
+  get subject(): string | undefined { return this.#subject; }
+  set subject(value: string | undefined) { this.#subject = checkedText(value, 'subject'); }
+  get organization(): string | undefined { return this.#organization; }
+  set organization(value: string | undefined) { this.#organization = checkedText(value, 'organization'); }
+  get encoding(): string | undefined { return this.#encoding; }
+  set encoding(value: string | undefined) { this.#encoding = checkedText(value, 'encoding'); }
+
+  get priority(): Priority | undefined { return this.#priority; }
+  set priority(value: Priority | undefined) {
+    if (value !== undefined && !PRIORITIES.has(value)) {
+      throw new MessageError('EFIELD', `priority must be 1 to 5, "high", "normal" or "low"; got ${JSON.stringify(value)}`, { field: 'priority' });
+    }
+    this.#priority = value;
+  }
+
+  get date(): Date | undefined { return this.#date; }
+  set date(value: Date | undefined) {
+    if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
+      throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
+    }
+    this.#date = value;
+  }
+
+  get retries(): number | undefined { return this.#retries; }
+  set retries(value: number | undefined) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new MessageError('EFIELD', `retries must be a whole number of 0 or more; got ${JSON.stringify(value)}`, { field: 'retries' });
+    }
+    this.#retries = value;
+  }
+
+  /** The Message-ID without angle brackets, generated on first use. */
+  get id(): string {
+    this.#id ??= `${randomUUID()}@${this.#author.first?.envelope.split('@')[1] ?? 'mailroom.invalid'}`;
+    return this.#id;
+  }
+  set id(value: string) {
+    const id = checkedText(value, 'id')?.replace(/^<|>$/g, '');
+    if (!id || /\s/.test(id)) throw new MessageError('EFIELD', `id must be a non-empty Message-ID without spaces; got ${JSON.stringify(value)}`, { field: 'id' });
+    this.#id = id;
+  }
+
+  /** Additional headers as name/value pairs. */
+  get headers(): readonly (readonly [string, string])[] {
+    return this.#headers;
+  }
+  set headers(value: HeadersInput) {
+    const pairs: [string, string][] = [];
+    const entries: [string, string | readonly string[]][] = Array.isArray(value) ? [...value] : Object.entries(value);
+    for (const [name, values] of entries) {
+      assertHeaderName(name);
+      for (const item of typeof values === 'string' ? [values] : values) {
+        assertNoLineBreak(String(item), `headers.${name}`);
+        pairs.push([name, String(item)]);
+      }
+    }
+    this.#headers = pairs;
+  }
+
+  /** Replaces header `name` (in a raw message, in its header block). */
+  setHeader(name: string, value: string): this {
+    if (this.#raw) this.#raw.setHeader(name, value);
+    else this.headers = [...this.#headers.filter(([key]) => key.toLowerCase() !== name.toLowerCase()), [name, value]];
+    return this;
+  }
+
+  /** Adds header `name`, keeping any existing ones. */
+  addHeader(name: string, value: string): this {
+    if (this.#raw) this.#raw.addHeader(name, value);
+    else this.headers = [...this.#headers, [name, value]];
+    return this;
+  }
+
+  /** Removes header `name`. */
+  removeHeader(name: string): this {
+    assertHeaderName(name);
+    if (this.#raw) this.#raw.removeHeader(name);
+    else this.#headers = this.#headers.filter(([key]) => key.toLowerCase() !== name.toLowerCase());
+    return this;
+  }
+
+  /**
+   * Attaches a file. With one argument, `name` is a path read at delivery time;
+   * otherwise `data` is the content and `name` the file name shown.
+   */
+  attach(name: string, data?: string | Buffer | Readable, options: AttachOptions = {}): this {
+    assertNoLineBreak(name, 'attachments');
+    const filename = data === undefined ? basename(name) : name;
+    this.attachments.push({
+      filename,
+      ...(data === undefined ? { path: name } : { content: data }),
+      ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+      inline: options.inline ?? false,
+      ...(options.cid === undefined ? (options.inline ? { cid: filename } : {}) : { cid: options.cid }),
+    });
+    return this;
+  }
+
+  /** Embeds an image for the HTML body; reference it as `cid:<file name>`. */
+  embed(name: string, data?: string | Buffer | Readable): this {
+    return this.attach(name, data, { inline: true });
+  }
+
+  /** The envelope sender: `sender` if set, else the first author. */
+  get envelope(): Address | undefined {
+    return this.#sender ?? this.#author.first;
+  }
+
+  /** Every recipient (to, cc and bcc), without duplicates. */
+  get recipients(): AddressList {
+    return this.#to.concat(this.#cc, this.#bcc).unique();
+  }
+
+  /**
+   * The SMTP envelope in ASCII form: the envelope sender and every recipient,
+   * with internationalized domains in punycode.
+   * @throws {MessageError} when there is no sender or no recipient.
+   */
+  get smtpEnvelope(): { from: string; to: string[] } {
+    this.validate();
+    return { from: (this.envelope as Address).envelope, to: this.recipients.items.map((item) => item.envelope) };
+  }
+
+  /**
+   * Checks that the message can be sent.
+   * @throws {MessageError} `ENORECIPIENTS` or `ENOAUTHOR`.
+   */
+  validate(): void {
+    if (this.recipients.length === 0) {
+      throw new MessageError('ENORECIPIENTS', 'The message has no recipients: set to, cc or bcc', { field: 'to' });
+    }
+    if (!this.envelope) {
+      throw new MessageError('ENOAUTHOR', 'The message has no author: set author (From) or sender', { field: 'author' });
+    }
+  }
+
+  /** The message as RFC 5322 bytes; function bodies are evaluated now. */
+  async toBuffer(): Promise<Buffer> {
+    return this.#raw ? this.#raw.toBuffer() : composeBuffer(this.#composeInput());
+  }
+
+  /** The message as a stream of RFC 5322 bytes. */
+  async toStream(): Promise<Readable> {
+    if (!this.#raw) return composeStream(this.#composeInput());
+    const { Readable: ReadableStream } = await import('node:stream');
+    return ReadableStream.from([await this.#raw.toBuffer()]);
+  }
+
+  /** Binds the message to a mailer, so that {@link send} works. Used by `mailer.new()`. */
+  bind(mailer: MessageSender): this {
+    this.#mailer = mailer;
+    return this;
+  }
+
+  /**
+   * Delivers the message through the mailer it is bound to.
+   * @throws {MessageError} `EUNBOUND` when the message was not made by `mailer.new()` or bound.
+   */
+  send(): Promise<DeliveryResult> {
+    if (!this.#mailer) {
+      return Promise.reject(new MessageError('EUNBOUND', 'This message is not bound to a mailer: create it with mailer.new() or call mailer.send(message)'));
+    }
+    return this.#mailer.send(this);
+  }
+
+  #composeInput(): ComposeInput {
+    return {
+      author: this.#author, to: this.#to, cc: this.#cc, bcc: this.#bcc, reply: this.#reply, sender: this.#sender,
+      notify: this.#notify, organization: this.#organization, priority: this.#priority, headers: this.#headers,
+      subject: this.#subject, plain: this.plain, rich: this.rich, attachments: this.attachments,
+      encoding: this.#encoding, date: this.#date, id: this.id,
+    };
+  }
+}
+
+function checkedText(value: string | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new MessageError('EFIELD', `${field} must be a string; got ${typeof value}`, { field });
+  assertNoLineBreak(value, field);
+  return value;
+}

@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { assertNoLineBreak } from '../address/address.js';
+import { MessageError } from '../errors/message-error.js';
+import type { RawSource } from './message-fields.js';
+
+type HeaderEdit = { kind: 'set' | 'add'; name: string; value: string } | { kind: 'remove'; name: string };
+
+const HEADER_NAME = /^[!-9;-~]+$/;
+
+/** Throws unless `name` is a valid header field name (printable ASCII, no colon). */
+export function assertHeaderName(name: string): void {
+  if (!HEADER_NAME.test(name)) {
+    throw new MessageError('EHEADER', `Invalid header name ${JSON.stringify(name)}`, { field: `headers.${name}` });
+  }
+}
+
+/**
+ * An RFC 5322 message kept as its bytes. Header edits are recorded and applied
+ * to the header block only; the body is never decoded or re-encoded.
+ * A stream source is read once, on first use, and kept so retries can resend it.
+ */
+export class RawContent {
+  #source: RawSource;
+  #bytes?: Buffer;
+  readonly #edits: HeaderEdit[] = [];
+
+  constructor(source: RawSource) {
+    if (typeof source !== 'string' && !Buffer.isBuffer(source) && !(source instanceof Readable)) {
+      throw new MessageError('ERAW', 'A raw message must be a Buffer, a string or a readable stream');
+    }
+    this.#source = source;
+  }
+
+  /** Replaces every header `name` with one carrying `value` (added at the top when absent). */
+  setHeader(name: string, value: string): void {
+    assertHeaderName(name);
+    assertNoLineBreak(value, `headers.${name}`);
+    this.#edits.push({ kind: 'set', name, value });
+  }
+
+  /** Adds a header at the top of the header block, keeping existing ones. */
+  addHeader(name: string, value: string): void {
+    assertHeaderName(name);
+    assertNoLineBreak(value, `headers.${name}`);
+    this.#edits.push({ kind: 'add', name, value });
+  }
+
+  /** Removes every header `name`. */
+  removeHeader(name: string): void {
+    assertHeaderName(name);
+    this.#edits.push({ kind: 'remove', name });
+  }
+
+  /** The unfolded values of header `name`, edits applied. */
+  async getHeaders(name: string): Promise<string[]> {
+    const { head } = split(await this.toBuffer());
+    const lower = name.toLowerCase();
+    return groupHeaderLines(head.toString('latin1'))
+      .filter((field) => fieldName(field) === lower)
+      .map((field) => field.slice(field.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ').trim());
+  }
+
+  /** The whole message with every edit applied. */
+  async toBuffer(): Promise<Buffer> {
+    const original = await this.#load();
+    if (this.#edits.length === 0) return original;
+    const { head, separator, body } = split(original);
+    const eol = head.includes('\r\n') || separator.startsWith('\r\n') ? '\r\n' : '\n';
+    let fields = groupHeaderLines(head.toString('latin1'));
+    for (const edit of this.#edits) {
+      const lower = edit.name.toLowerCase();
+      if (edit.kind !== 'add') fields = fields.filter((field) => fieldName(field) !== lower);
+      if (edit.kind !== 'remove') fields.unshift(`${edit.name}: ${encodeIfNeeded(edit.value)}`);
+    }
+    const newHead = Buffer.from(fields.join(eol), 'latin1');
+    return Buffer.concat([newHead, Buffer.from(separator || eol + eol, 'latin1'), body]);
+  }
+
+  async #load(): Promise<Buffer> {
+    if (this.#bytes) return this.#bytes;
+    const source = this.#source;
+    if (typeof source === 'string') this.#bytes = Buffer.from(source, 'utf8');
+    else if (Buffer.isBuffer(source)) this.#bytes = source;
+    else {
+      const chunks: Buffer[] = [];
+      for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      this.#bytes = Buffer.concat(chunks);
+    }
+    this.#source = this.#bytes;
+    return this.#bytes;
+  }
+}
+
+function fieldName(field: string): string {
+  return field.slice(0, field.indexOf(':')).trim().toLowerCase();
+}
+
+function split(message: Buffer): { head: Buffer; separator: string; body: Buffer } {
+  const crlf = message.indexOf('\r\n\r\n');
+  const lf = message.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) {
+    return { head: message.subarray(0, crlf), separator: '\r\n\r\n', body: message.subarray(crlf + 4) };
+  }
+  if (lf >= 0) return { head: message.subarray(0, lf), separator: '\n\n', body: message.subarray(lf + 2) };
+  return { head: message, separator: '', body: Buffer.alloc(0) };
+}
+
+/** Header lines grouped so that each entry is one field with its folded continuation lines. */
+function groupHeaderLines(head: string): string[] {
+  const eol = head.includes('\r\n') ? '\r\n' : '\n';
+  const fields: string[] = [];
+  for (const line of head.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && fields.length > 0) fields[fields.length - 1] += eol + line;
+    else if (line !== '') fields.push(line);
+  }
+  return fields;
+}
+
+/** Non-ASCII values become one RFC 2047 encoded word (UTF-8, base64). */
+function encodeIfNeeded(value: string): string {
+  return /^[\x20-\x7e\t]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
