@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { MailError } from '@mailroom/core';
+import { createProgram } from './program.js';
+
+try {
+  await createProgram().parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mailroom: ${message}\n`);
+  process.exitCode = MailError.isMailError(error) && error.code === 'ECONFIG' ? 2 : 1;
+}

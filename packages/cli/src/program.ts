@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerStress } from './commands/stress.js';
+
+/**
+ * The `mailroom` command. Each subcommand lives in `commands/<name>.ts` and
+ * registers itself here.
+ */
+export function createProgram(): Command {
+  const program = new Command('mailroom')
+    .description('Mailroom: send mail, stress-test delivery managers, run lists')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerStress(program);
+  return program;
+}
