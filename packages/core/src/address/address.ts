@@ -61,7 +61,10 @@ export class Address {
       if (typeof input.address !== 'string') {
         throw new MessageError('EADDRESS', `Invalid email address in ${field}: an object needs an "address" string`, { field });
       }
-      return new Address(input.address.trim(), (input.name ?? '').trim(), field);
+      // Check before trimming: a line break at either end is as much an injection attempt as one inside.
+      assertNoLineBreak(input.address, field);
+      if (input.name !== undefined) assertNoLineBreak(String(input.name), field);
+      return new Address(input.address.trim(), String(input.name ?? '').trim(), field);
     }
     if (typeof input !== 'string') {
       throw new MessageError('EADDRESS', `Invalid email address in ${field}: expected a string or { name, address }, got ${typeof input}`, { field });
@@ -115,9 +118,16 @@ export class Address {
 export function parseAddressString(input: string, field: string): Address[] {
   assertNoLineBreak(input, field);
   if (input.trim() === '') return [];
+  // addressparser is lenient: it reads `alice smith@example.org` as the name
+  // "alice" and the address smith@example.org. A display name needs angle
+  // brackets (or, in the old style, a comment), so text with neither that
+  // still yields a name is a typo, refused rather than guessed at.
+  const commented = input.includes('(');
+  const tight = input.replace(/<\s+/g, '<');
   return addressparser(input, { flatten: true }).map((entry) => {
-    if (!entry.address) {
-      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(entry.name || input)}`, { field });
+    const bracketed = entry.address !== '' && tight.includes(`<${entry.address}`);
+    if (!entry.address || (entry.name && !bracketed && !commented)) {
+      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(input)}`, { field });
     }
     return new Address(entry.address, entry.name, field);
   });
