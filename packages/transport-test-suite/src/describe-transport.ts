@@ -105,7 +105,7 @@ export function describeTransport(title: string, options: TransportSuiteOptions)
       });
     });
 
-    describe('errors', () => {
+    describe.runIf((options.failures ?? []).length > 0)('errors', () => {
       for (const failure of options.failures ?? []) {
         it(`maps: ${failure.title} -> ${failure.expect}`, async () => {
           const definition = options.definition as TransportDefinition<unknown>;
