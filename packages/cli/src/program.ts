@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerStress } from './commands/stress.js';
 
 /**
@@ -11,5 +12,6 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerStress(program);
+  registerDemo(program);
   return program;
 }
