@@ -13,8 +13,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WORKERS = 10;
 const QUEUE = 10_000;
 
-const pool = Array.from({ length: 1000 }, (_, index) =>
-  new Message({ author: 'bench@example.org', to: `user${index}@example.org`, subject: `bench ${index}`, plain: 'x' }),
+const pool = Array.from(
+  { length: 1000 },
+  (_, index) => new Message({ author: 'bench@example.org', to: `user${index}@example.org`, subject: `bench ${index}`, plain: 'x' }),
 );
 const transportSection = { use: mock, latency: 0, outbox: false };
 
@@ -29,7 +30,7 @@ async function bare() {
   for (let index = 0; index < TOTAL; index += 1) {
     if (queue.size >= QUEUE) await queue.onSizeLessThan(QUEUE);
     const message = pool[index % pool.length];
-    queue.add(async () => {
+    void queue.add(async () => {
       const transport = free.pop();
       try {
         await transport.deliver(message);
@@ -88,7 +89,9 @@ for (let round = 0; round < ROUNDS; round += 1) {
     samples[name].push(rate);
     ratios[name].push(rate / baseline);
   }
-  console.log(`round ${round + 1}: ${names.map((name) => `${name} ${Math.round(samples[name].at(-1))}/s`).join(', ')}, bare p-queue ${Math.round(samples.bare.at(-1))}/s`);
+  console.log(
+    `round ${round + 1}: ${names.map((name) => `${name} ${Math.round(samples[name].at(-1))}/s`).join(', ')}, bare p-queue ${Math.round(samples.bare.at(-1))}/s`,
+  );
 }
 
 const round2 = (value) => Math.round(value * 100) / 100;
@@ -97,6 +100,8 @@ const report = {
   messages: TOTAL,
   rounds: ROUNDS,
   ratios: Object.fromEntries(names.map((name) => [name, round2(median(ratios[name]))])),
-  messagesPerSecond: Object.fromEntries([...names, 'bare'].map((name) => [name === 'bare' ? 'p-queue' : name, Math.round(median(samples[name]))])),
+  messagesPerSecond: Object.fromEntries(
+    [...names, 'bare'].map((name) => [name === 'bare' ? 'p-queue' : name, Math.round(median(samples[name]))]),
+  ),
 };
 console.log(JSON.stringify(report));

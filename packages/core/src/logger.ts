@@ -34,10 +34,17 @@ export function createLineLogger(options: { level?: LogLevel; name?: string; wri
   const method = (level: LogLevel): LogMethod => {
     if (LOG_LEVELS.indexOf(level) < threshold) return noop;
     return ((fields: string | Record<string, unknown>, message?: string) => {
-      const text = typeof fields === 'string' ? fields : message ?? '';
+      const text = typeof fields === 'string' ? fields : (message ?? '');
       const extra = typeof fields === 'string' || Object.keys(fields).length === 0 ? '' : ` ${JSON.stringify(fields)}`;
       write(`${level.toUpperCase()}${options.name ? ` ${options.name}` : ''}: ${text}${extra}`);
     }) as LogMethod;
   };
-  return { trace: method('trace'), debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error'), fatal: method('fatal') };
+  return {
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    fatal: method('fatal'),
+  };
 }

@@ -49,10 +49,18 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Moc
       failure: option.number(0, 1).default(0),
       exhaustion: option.number(0, 1).default(0),
       seed: option.integer().optional(),
-      outcomes: z.preprocess(
-        (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
-        z.array(z.enum(OUTCOMES)),
-      ).default([]),
+      outcomes: z
+        .preprocess(
+          (value) =>
+            typeof value === 'string'
+              ? value
+                  .split(',')
+                  .map((item) => item.trim())
+                  .filter(Boolean)
+              : value,
+          z.array(z.enum(OUTCOMES)),
+        )
+        .default([]),
       outbox: option.boolean().default(true),
       latency: z.unknown().optional(),
     },

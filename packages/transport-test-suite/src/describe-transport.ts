@@ -62,7 +62,9 @@ export function describeTransport(title: string, options: TransportSuiteOptions)
         for (const index of range(count)) await transport.deliver(suiteMessage('many', index));
         await transport.shutdown();
         if (canRead) {
-          const expected = range(count).map((index) => `suite many ${index}`).sort();
+          const expected = range(count)
+            .map((index) => `suite many ${index}`)
+            .sort();
           expect(await subjects(options)).toEqual(expected);
         }
       });
@@ -88,7 +90,12 @@ export function describeTransport(title: string, options: TransportSuiteOptions)
         const results = await Promise.all(range(40).map((index) => mailer.send(suiteMessage('mailer', index))));
         await mailer.stop();
         expect(results.every((result) => result.transport === options.definition.name)).toBe(true);
-        if (canRead) expect(await subjects(options)).toEqual(range(40).map((index) => `suite mailer ${index}`).sort());
+        if (canRead)
+          expect(await subjects(options)).toEqual(
+            range(40)
+              .map((index) => `suite mailer ${index}`)
+              .sort(),
+          );
       });
 
       it.runIf(canRead && capabilities.fullMime)('keeps non-ASCII text, HTML and attachments intact', async () => {

@@ -72,8 +72,8 @@ export function registerDemo(program: Command): void {
     .action(async (options: DemoOptions) => {
       const report = await runDemo(options);
       process.stdout.write(
-        `delivered ${report.delivered}, failed ${report.failed}; ${report.files} messages now in ${report.directory}/new\n`
-          + `read one: ls ${report.directory}/new | head -1\n`,
+        `delivered ${report.delivered}, failed ${report.failed}; ${report.files} messages now in ${report.directory}/new\n` +
+          `read one: ls ${report.directory}/new | head -1\n`,
       );
       if (report.failed > 0) process.exitCode = 1;
     });

@@ -34,14 +34,16 @@ export interface StressReport {
 
 /** Distinct messages, built once and cycled so the run measures delivery, not message construction. */
 function messagePool(size: number, retries?: number): Message[] {
-  return Array.from({ length: size }, (_, index) =>
-    new Message({
-      author: 'Stress <stress@example.org>',
-      to: `recipient${index}@example.org`,
-      subject: `stress ${index}`,
-      plain: `stress message ${index}`,
-      ...(retries === undefined ? {} : { retries }),
-    }),
+  return Array.from(
+    { length: size },
+    (_, index) =>
+      new Message({
+        author: 'Stress <stress@example.org>',
+        to: `recipient${index}@example.org`,
+        subject: `stress ${index}`,
+        plain: `stress message ${index}`,
+        ...(retries === undefined ? {} : { retries }),
+      }),
   );
 }
 
@@ -71,7 +73,8 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
   const mailer = await new Mailer({ manager, transport }).start();
   const pool = messagePool(Math.min(options.messages, 1000), options.retries);
   const latencies = new Float64Array(options.messages);
-  const progress = options.progress === false ? { update: () => {}, stop: () => {} } : createProgress(options.messages, `stress ${options.manager}`);
+  const progress =
+    options.progress === false ? { update: () => {}, stop: () => {} } : createProgress(options.messages, `stress ${options.manager}`);
   let settled = 0;
   const started = performance.now();
   const tick = setInterval(() => {

@@ -12,11 +12,7 @@ export class MailConfigurationError extends MailError {
   /** What was given, printed safely (secrets masked). */
   readonly received?: string;
 
-  constructor(
-    key: string,
-    problem: string,
-    details: MailErrorDetails & { expected?: string; received?: string } = {},
-  ) {
+  constructor(key: string, problem: string, details: MailErrorDetails & { expected?: string; received?: string } = {}) {
     const parts = [`Configuration key "${key}": ${problem}`];
     if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
     if (details.received !== undefined) parts.push(`got ${details.received}`);

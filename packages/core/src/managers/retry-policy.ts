@@ -19,8 +19,12 @@ export function backoffDelay(attempt: number, base: number, max: number): number
  * the configuration or message is wrong.
  */
 export function isPermanent(error: unknown): boolean {
-  return error instanceof MessageFailedError || error instanceof MailConfigurationError || error instanceof MessageError
-    || (MailError.isMailError(error) && ['EMESSAGE', 'ECONFIG'].includes(error.code));
+  return (
+    error instanceof MessageFailedError ||
+    error instanceof MailConfigurationError ||
+    error instanceof MessageError ||
+    (MailError.isMailError(error) && ['EMESSAGE', 'ECONFIG'].includes(error.code))
+  );
 }
 
 /** A one-line reason for an error, without stack. */
