@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import MimeNode from 'nodemailer/lib/mime-node';
 import type { Address } from '../address/address.js';
 import type { AddressList } from '../address/address-list.js';
 import type { Attachment } from './attachment.js';
+import { checkedBodyResult } from './field-checks.js';
 import { htmlToText } from './html-to-text.js';
 import type { Body, Priority } from './message-fields.js';
 
@@ -27,28 +29,58 @@ export interface ComposeInput {
   id: string;
 }
 
-async function evaluate(body: Body | undefined): Promise<string | Buffer | undefined> {
-  return typeof body === 'function' ? await body() : body;
+async function evaluate(body: Body | undefined, field: string): Promise<string | Buffer | undefined> {
+  return typeof body === 'function' ? checkedBodyResult(await body(), field) : body;
 }
 
 function addresses(list: AddressList): { name: string; address: string }[] | undefined {
   return list.length === 0 ? undefined : list.items.map((item) => ({ name: item.name, address: item.address }));
 }
 
-const PRIORITY_NAMES: Record<string, 'high' | 'normal' | 'low'> = { 1: 'high', 3: 'normal', 5: 'low', high: 'high', normal: 'normal', low: 'low' };
+/**
+ * The priority headers, as mail clients read them. MailComposer itself
+ * ignores `priority` (nodemailer's Mailer sets these), so they are written here.
+ */
+const PRIORITY_HEADERS: Record<string, { xPriority: string; importance: 'High' | 'Normal' | 'Low' }> = {
+  1: { xPriority: '1 (Highest)', importance: 'High' },
+  2: { xPriority: '2 (High)', importance: 'High' },
+  3: { xPriority: '3 (Normal)', importance: 'Normal' },
+  4: { xPriority: '4 (Low)', importance: 'Low' },
+  5: { xPriority: '5 (Lowest)', importance: 'Low' },
+  high: { xPriority: '1 (Highest)', importance: 'High' },
+  normal: { xPriority: '3 (Normal)', importance: 'Normal' },
+  low: { xPriority: '5 (Lowest)', importance: 'Low' },
+};
+
+type HeaderEntry = { key: string; value: string | { prepared: true; foldLines: true; value: string } };
+
+/** The headers MailComposer does not write by itself: organization, notification address, priority. */
+function extraHeaders(input: ComposeInput): HeaderEntry[] {
+  const headers: HeaderEntry[] = input.headers.map(([key, value]) => ({ key, value }));
+  if (input.organization !== undefined) headers.push({ key: 'Organization', value: input.organization });
+  if (input.notify.length > 0) {
+    // An address header MailComposer does not know: encode it as one (names as
+    // encoded words, domains in punycode), not as free text, or the address
+    // itself would end up inside an encoded word.
+    const value = MimeNode.encodeHeaderValue('To', addresses(input.notify));
+    headers.push({ key: 'Disposition-Notification-To', value: { prepared: true, foldLines: true, value } });
+  }
+  const priority = input.priority === undefined ? undefined : PRIORITY_HEADERS[String(input.priority)];
+  if (priority) {
+    headers.push({ key: 'X-Priority', value: priority.xPriority });
+    headers.push({ key: 'X-MSMail-Priority', value: priority.importance });
+    headers.push({ key: 'Importance', value: priority.importance });
+  }
+  return headers;
+}
 
 /**
  * Builds a nodemailer MailComposer node for the message. Bodies given as
  * functions are evaluated here, at delivery time. Bcc is never written.
  */
 async function compile(input: ComposeInput): Promise<ReturnType<MailComposer['compile']>> {
-  const [plainBody, rich] = await Promise.all([evaluate(input.plain), evaluate(input.rich)]);
+  const [plainBody, rich] = await Promise.all([evaluate(input.plain, 'plain'), evaluate(input.rich, 'rich')]);
   const plain = plainBody ?? (rich === undefined ? undefined : htmlToText(rich.toString()));
-  const headers: { key: string; value: string }[] = input.headers.map(([key, value]) => ({ key, value }));
-  if (input.organization !== undefined) headers.push({ key: 'Organization', value: input.organization });
-  if (input.notify.length > 0) headers.push({ key: 'Disposition-Notification-To', value: input.notify.toString() });
-  const namedPriority = input.priority === undefined ? undefined : PRIORITY_NAMES[String(input.priority)];
-  if (input.priority !== undefined && namedPriority === undefined) headers.push({ key: 'X-Priority', value: String(input.priority) });
   const textEncoding = input.encoding === 'base64' || input.encoding === 'quoted-printable' ? input.encoding : undefined;
   const composer = new MailComposer({
     from: addresses(input.author),
@@ -60,8 +92,7 @@ async function compile(input: ComposeInput): Promise<ReturnType<MailComposer['co
     subject: input.subject,
     text: plain,
     html: rich,
-    headers,
-    priority: namedPriority,
+    headers: extraHeaders(input),
     date: input.date,
     messageId: `<${input.id}>`,
     textEncoding,

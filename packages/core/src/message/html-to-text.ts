@@ -12,7 +12,9 @@ export function htmlToText(html: string): string {
       text.trim() && text.trim() !== href ? `${text} (${href})` : href,
     )
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|h[1-6]|li|tr|table|blockquote|pre)>/gi, '\n\n')
+    .replace(/<\/(p|div|h[1-6]|ul|ol|table|blockquote|pre)>/gi, '\n\n')
+    // List items and table rows are lines of one block, not blocks of their own.
+    .replace(/<\/(li|tr)>/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '* ')
     .replace(/<[^>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {

@@ -7,6 +7,7 @@ import type { DeliveryResult, MessageSender } from '../delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
 import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
+import { checkAttachment, checkedAttachments, checkedBody, checkedText } from './field-checks.js';
 import { type Body, type HeadersInput, MESSAGE_FIELD_NAMES, type MessageFields, type Priority, type RawSource } from './message-fields.js';
 import { assertHeaderName, RawContent } from './raw-content.js';
 
@@ -52,12 +53,9 @@ export class Message {
   #retries: number | undefined;
   #raw: RawContent | undefined;
   #mailer: MessageSender | undefined;
-  /** The plain-text body (or a function producing it at delivery time). */
-  plain: Body | undefined;
-  /** The HTML body (or a function producing it at delivery time). */
-  rich: Body | undefined;
-  /** Attachments and embedded images, in order. */
-  attachments: Attachment[] = [];
+  #plain: Body | undefined;
+  #rich: Body | undefined;
+  #attachments: Attachment[] = [];
 
   /**
    * @throws {MessageError} `EFIELD` for an unknown field; `EADDRESS`, `EHEADER` for bad values.
@@ -88,6 +86,9 @@ export class Message {
    * @throws {MessageError} `EFIELD` for an unknown field.
    */
   set(fields: MessageFields): this {
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+      throw new MessageError('EFIELD', `Message fields must be an object; got ${fields === null ? 'null' : typeof fields}`, { field: 'fields' });
+    }
     for (const [name, value] of Object.entries(fields)) {
       if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name)) {
         throw new MessageError('EFIELD', `Unknown message field "${name}"; known fields: ${MESSAGE_FIELD_NAMES.join(', ')}`, { field: name });
@@ -116,6 +117,21 @@ export class Message {
   set notify(value: AddressListInput) { this.#notify = AddressList.parse(value, 'notify'); }
   get sender(): Address | undefined { return this.#sender; }
   set sender(value: AddressInput | undefined) { this.#sender = value === undefined ? undefined : Address.parse(value, 'sender'); }
+
+  /** The plain-text body (or a function producing it at delivery time). */
+  get plain(): Body | undefined { return this.#plain; }
+  set plain(value: Body | undefined) { this.#plain = checkedBody(value, 'plain'); }
+  /** The HTML body (or a function producing it at delivery time). */
+  get rich(): Body | undefined { return this.#rich; }
+  set rich(value: Body | undefined) { this.#rich = checkedBody(value, 'rich'); }
+
+  /**
+   * Attachments and embedded images, in order. Setting it copies the list
+   * (so a shared default is never changed by `attach()`); entries pushed
+   * directly are checked when the MIME is built.
+   */
+  get attachments(): Attachment[] { return this.#attachments; }
+  set attachments(value: readonly Attachment[]) { this.#attachments = checkedAttachments(value); }
 
   get subject(): string | undefined { return this.#subject; }
   set subject(value: string | undefined) { this.#subject = checkedText(value, 'subject'); }
@@ -164,11 +180,14 @@ export class Message {
     return this.#headers;
   }
   set headers(value: HeadersInput) {
+    if (typeof value !== 'object' || value === null) {
+      throw new MessageError('EFIELD', `headers must be a record or a list of [name, value] pairs; got ${value === null ? 'null' : typeof value}`, { field: 'headers' });
+    }
     const pairs: [string, string][] = [];
     const entries: [string, string | readonly string[]][] = Array.isArray(value) ? [...value] : Object.entries(value);
     for (const [name, values] of entries) {
       assertHeaderName(name);
-      for (const item of typeof values === 'string' ? [values] : values) {
+      for (const item of Array.isArray(values) ? values : [values]) {
         assertNoLineBreak(String(item), `headers.${name}`);
         pairs.push([name, String(item)]);
       }
@@ -203,15 +222,17 @@ export class Message {
    * otherwise `data` is the content and `name` the file name shown.
    */
   attach(name: string, data?: string | Buffer | Readable, options: AttachOptions = {}): this {
-    assertNoLineBreak(name, 'attachments');
-    const filename = data === undefined ? basename(name) : name;
-    this.attachments.push({
+    assertNoLineBreak(String(name), 'attachments');
+    const filename = data === undefined ? basename(String(name)) : name;
+    const attachment: Attachment = {
       filename,
       ...(data === undefined ? { path: name } : { content: data }),
       ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
       inline: options.inline ?? false,
       ...(options.cid === undefined ? (options.inline ? { cid: filename } : {}) : { cid: options.cid }),
-    });
+    };
+    checkAttachment(attachment);
+    this.#attachments.push(attachment);
     return this;
   }
 
@@ -283,18 +304,13 @@ export class Message {
   }
 
   #composeInput(): ComposeInput {
+    // Entries may have been pushed straight into the array: check them now, before any byte is built.
+    for (const attachment of this.#attachments) checkAttachment(attachment);
     return {
       author: this.#author, to: this.#to, cc: this.#cc, bcc: this.#bcc, reply: this.#reply, sender: this.#sender,
       notify: this.#notify, organization: this.#organization, priority: this.#priority, headers: this.#headers,
-      subject: this.#subject, plain: this.plain, rich: this.rich, attachments: this.attachments,
+      subject: this.#subject, plain: this.#plain, rich: this.#rich, attachments: this.#attachments,
       encoding: this.#encoding, date: this.#date, id: this.id,
     };
   }
-}
-
-function checkedText(value: string | undefined, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new MessageError('EFIELD', `${field} must be a string; got ${typeof value}`, { field });
-  assertNoLineBreak(value, field);
-  return value;
 }
