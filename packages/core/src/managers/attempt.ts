@@ -79,28 +79,49 @@ function failure(job: Job, reason: string, cause: unknown): DeliveryFailedError<
   });
 }
 
-/** Builds the DeliveryResult; `accepted` defaults to every recipient, computed on first read. */
+/**
+ * A DeliveryResult whose `accepted` list defaults to every envelope recipient
+ * not rejected, computed on first read (most callers never read it).
+ */
+class Delivery implements DeliveryResult {
+  readonly deliveredAt = new Date();
+  readonly rejected: RecipientRejection[];
+  response?: string;
+  messageId?: string;
+  #accepted: string[] | undefined;
+
+  constructor(
+    readonly message: Message,
+    readonly transport: string,
+    readonly attempts: number,
+    readonly receipt: unknown,
+  ) {
+    const known = (typeof receipt === 'object' && receipt !== null ? receipt : {}) as TransportReceipt;
+    this.rejected = known.rejected ?? [];
+    this.#accepted = known.accepted;
+    if (known.response !== undefined) this.response = known.response;
+    if (known.messageId !== undefined) this.messageId = known.messageId;
+  }
+
+  get accepted(): string[] {
+    this.#accepted ??= this.message.smtpEnvelope.to.filter((address) => !this.rejected.some((entry) => entry.address === address));
+    return this.#accepted;
+  }
+
+  toJSON(): Omit<DeliveryResult, 'message' | 'receipt'> & { messageId?: string; id: string } {
+    return {
+      id: this.message.id,
+      transport: this.transport,
+      attempts: this.attempts,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      ...(this.response === undefined ? {} : { response: this.response }),
+      ...(this.messageId === undefined ? {} : { messageId: this.messageId }),
+      deliveredAt: this.deliveredAt,
+    };
+  }
+}
+
 function deliveryResult(job: Job, transport: string, receipt: unknown): DeliveryResult {
-  const known = (typeof receipt === 'object' && receipt !== null ? receipt : {}) as TransportReceipt;
-  const rejected: RecipientRejection[] = known.rejected ?? [];
-  let accepted = known.accepted;
-  const message = job.message;
-  const result: DeliveryResult = {
-    message,
-    transport,
-    attempts: job.attempts,
-    get accepted(): string[] {
-      accepted ??= message.smtpEnvelope.to.filter((address) => !rejected.some((entry) => entry.address === address));
-      return accepted;
-    },
-    set accepted(value: string[]) {
-      accepted = value;
-    },
-    rejected,
-    deliveredAt: new Date(),
-    receipt,
-  };
-  if (known.response !== undefined) result.response = known.response;
-  if (known.messageId !== undefined) result.messageId = known.messageId;
-  return result;
+  return new Delivery(job.message, transport, job.attempts, receipt);
 }

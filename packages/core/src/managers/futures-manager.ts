@@ -20,16 +20,21 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
   let free: TransportSlot[] = [];
   let slots: TransportSlot[] = [];
   let running = false;
-  const waiting = new Set<Job>();
+  // Set by shutdown({ drain: false }): tasks still queued then reject instead of delivering.
+  let cancelled = false;
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
 
   async function run(job: Job): Promise<void> {
-    waiting.delete(job);
+    if (cancelled) {
+      book.reject(job, stoppedError());
+      return;
+    }
     const slot = free.pop() as TransportSlot;
     let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
     try {
-      await limiter.take();
+      const wait = limiter.take();
+      if (wait) await wait;
       outcome = await attemptDelivery(job, slot, transports.name, context, options);
     } finally {
       free.push(slot);
@@ -42,7 +47,6 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       book.reject(job, stoppedError());
       return;
     }
-    waiting.add(job);
     void queue.add(() => run(job));
   }
 
@@ -56,6 +60,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger));
       free = [...slots];
       running = true;
+      cancelled = false;
     },
     ready,
     async deliver(message: Message): Promise<DeliveryResult> {
@@ -71,9 +76,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       if (drain) await book.whenIdle();
       const stopping = queue;
       queue = undefined;
-      stopping?.clear();
-      for (const job of waiting) book.reject(job, stoppedError());
-      waiting.clear();
+      cancelled = true;
       book.cancelRetries();
       await book.whenIdle();
       await stopping?.onIdle();
