@@ -1,0 +1,101 @@
+import { type ConfigSection, describeValue, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { z } from 'zod';
+
+/** Options of the Amazon SES v2 transport (`transport.*`). */
+export interface SesOptions {
+  /** AWS region, such as `eu-west-1`. @default the SDK's region chain (`AWS_REGION`, `~/.aws/config`) */
+  region?: string | undefined;
+  /** AWS access key id; give it with `key`, or neither to use the SDK's default credential chain. */
+  id?: string | undefined;
+  /** AWS secret access key; give it with `id`. Never logged. */
+  key?: string | undefined;
+  /** AWS session token, for temporary credentials given as `id` and `key`. */
+  token?: string | undefined;
+  /** Another API endpoint, such as a local emulator's `http://127.0.0.1:8005`. @default SES's endpoint for the region */
+  endpoint?: string | undefined;
+  /** SES configuration set to send with (event publishing, dedicated IPs). */
+  configurationSet?: string | undefined;
+  /** Message tags sent with every message, as `{ name: value }` (`transport.tags.campaign`, or `"a=1,b=2"`). @default {} */
+  tags: Readonly<Record<string, string>>;
+  /** Most messages per second, shared by every instance made from these options (SES's maximum send rate); 0 for no limit. @default 0 */
+  rate: number;
+  /** HTTP attempts per message inside the SDK (its own retries with backoff for throttling, 5xx and network errors). @default 3 */
+  attempts: number;
+  /** Milliseconds to wait for a connection, and for the socket to be idle, per HTTP attempt. @default 30000 */
+  timeout: number;
+  /** The dotted prefix these options were read from (such as `transport.`), so that errors name keys as the caller wrote them. @default 'transport.' */
+  prefix: string;
+}
+
+// SES accepts only these characters in message tag names and values, and in configuration set names.
+const SES_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+
+function invalid(key: string, expected: string, value: unknown): MailConfigurationError {
+  return new MailConfigurationError(key, 'invalid value', { expected, received: describeValue(key, value) });
+}
+
+/** Collects tags given as an object, as `name=value,...` text, or as flattened `tags.<name>` keys. */
+function parseTags(section: ConfigSection, prefix: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const given = section.tags;
+  if (typeof given === 'string') {
+    for (const pair of given.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const [name = '', ...rest] = pair.split('=');
+      if (rest.length === 0) throw invalid(`${prefix}tags`, 'name=value pairs separated by commas', given);
+      tags[name.trim()] = rest.join('=').trim();
+    }
+  } else if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+    Object.assign(tags, given);
+  } else if (given !== undefined) {
+    throw invalid(`${prefix}tags`, 'an object of name: value, or "name=value,..."', given);
+  }
+  for (const [key, value] of Object.entries(section)) {
+    if (key.startsWith('tags.')) tags[key.slice('tags.'.length)] = value as string;
+  }
+  for (const [name, value] of Object.entries(tags)) {
+    const key = `${prefix}tags.${name}`;
+    if (!SES_NAME.test(name)) throw invalid(key, 'a tag name of 1 to 256 ASCII letters, digits, "_" or "-"', name);
+    if (typeof value !== 'string' || !SES_NAME.test(value)) {
+      throw invalid(key, 'a tag value of 1 to 256 ASCII letters, digits, "_" or "-"', value);
+    }
+  }
+  return tags;
+}
+
+const shape = {
+  region: option.string().regex(/^[a-z0-9-]+$/).optional(),
+  id: option.string().min(1).optional(),
+  key: option.string().min(1).optional(),
+  token: option.string().min(1).optional(),
+  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  configurationSet: option.string().regex(CONFIGURATION_SET).optional(),
+  rate: option.number(0).default(0),
+  attempts: option.integer(1, 20).default(3),
+  timeout: option.integer(1).default(30_000),
+};
+
+/**
+ * Validates the `transport.*` keys of the SES transport.
+ * @param prefix - the dotted prefix to name keys with in errors.
+ * @throws {MailConfigurationError} naming the full dotted key: an unknown key, a bad value,
+ *   `id` without `key` (or the reverse), `token` without both, or a tag SES would refuse.
+ */
+export function parseOptions(section: ConfigSection, prefix = 'transport.'): SesOptions {
+  const rest: ConfigSection = {};
+  for (const [key, value] of Object.entries(section)) {
+    if (key !== 'tags' && !key.startsWith('tags.')) rest[key] = value;
+  }
+  const parsed = parseSection(shape, rest, prefix);
+  if ((parsed.id === undefined) !== (parsed.key === undefined)) {
+    const missing = parsed.id === undefined ? 'id' : 'key';
+    throw new MailConfigurationError(`${prefix}${missing}`, 'missing', {
+      expected: 'both id and key, or neither (to use the default credential chain)',
+      received: 'nothing',
+    });
+  }
+  if (parsed.token !== undefined && parsed.id === undefined) {
+    throw new MailConfigurationError(`${prefix}id`, 'missing', { expected: 'id and key alongside token', received: 'nothing' });
+  }
+  return { ...parsed, tags: parseTags(section, prefix), prefix };
+}

@@ -1,0 +1,101 @@
+import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An error reply shaped like SES v2's (REST-JSON: the error name in `x-amzn-ErrorType`, the text in the body). */
+export interface SesFault {
+  status: number;
+  type: string;
+  message: string;
+  /** Extra response headers, such as `Retry-After`. */
+  headers?: Record<string, string>;
+}
+
+/** The JSON body of one SendEmail request, as SES received it. */
+export interface SendEmailRequest {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  Content: { Raw?: { Data: string } };
+  ConfigurationSetName?: string;
+  EmailTags?: { Name: string; Value: string }[];
+}
+
+async function readBody(incoming: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A recording proxy in front of the emulator. It keeps every SendEmail
+ * request as sent (the emulator drops what it does not use, such as the
+ * Destination of raw content), and replies with queued SES faults instead of
+ * forwarding, or with `always` when set: the failures the emulator never produces.
+ */
+export class SesFront {
+  readonly requests: SendEmailRequest[] = [];
+  readonly #faults: SesFault[] = [];
+  always: SesFault | undefined;
+  readonly #agent = new Agent({ keepAlive: true });
+  #server: Server | undefined;
+
+  constructor(private readonly target: () => string) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}`;
+  }
+
+  /** Queues faults for the next requests, one per request. */
+  fail(...faults: SesFault[]): this {
+    this.#faults.push(...faults);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((incoming, outgoing) => {
+      this.#handle(incoming, outgoing).catch(() => outgoing.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.#server = server;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    this.#agent.destroy();
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+    const body = await readBody(incoming);
+    if (incoming.method === 'POST' && incoming.url === '/v2/email/outbound-emails') {
+      this.requests.push(JSON.parse(body.toString('utf8')) as SendEmailRequest);
+    }
+    const fault = this.#faults.shift() ?? this.always;
+    if (fault) {
+      outgoing.writeHead(fault.status, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': `${fault.type}:http://internal.amazon.com/coral/com.amazonaws.simpleemailservice.v2/`,
+        'x-amzn-requestid': 'front-fault',
+        ...fault.headers,
+      });
+      outgoing.end(JSON.stringify({ message: fault.message }));
+      return;
+    }
+    const target = new URL(this.target());
+    const forwarded = request({
+      host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, agent: this.#agent,
+      headers: { ...incoming.headers, host: target.host },
+    });
+    forwarded.on('response', (reply) => {
+      outgoing.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(outgoing);
+    });
+    // The emulator is down: drop the client's connection, as the real endpoint being unreachable would.
+    forwarded.on('error', () => outgoing.destroy());
+    forwarded.end(body);
+  }
+}
