@@ -1,0 +1,46 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeTransport } from '@mailroom/transport-test-suite';
+import maildir from '../src/index.js';
+
+let root = '';
+let directory = '';
+let round = 0;
+
+/** Every message in the folder's new/ as MIME bytes (parsed by the suite with mailparser). */
+async function readNew(): Promise<Buffer[]> {
+  const folder = join(directory, '.Lists.Red', 'new');
+  const names = await readdir(folder).catch(() => []);
+  return Promise.all(names.map((name) => readFile(join(folder, name))));
+}
+
+describeTransport('maildir', {
+  definition: maildir,
+  section: () => ({ directory, folder: 'Lists.Red', create: true }),
+  setup: async () => {
+    root = await mkdtemp(join(tmpdir(), 'mailroom-maildir-'));
+  },
+  teardown: async () => {
+    await rm(root, { recursive: true, force: true });
+  },
+  reset: async () => {
+    // A fresh maildir per test, so read-back sees only that test's messages.
+    round += 1;
+    directory = join(root, `maildir-${round}`);
+  },
+  readBack: readNew,
+  failures: [
+    { title: 'a missing directory without create', section: () => ({ directory: join(root, 'missing') }), expect: 'startup' },
+    { title: 'a directory that is a file', section: () => ({ directory: '/dev/null', create: true }), expect: 'startup' },
+  ],
+  invalidOptions: [
+    { section: {}, key: 'transport.directory' },
+    { section: { directory: 'x', folder: '..' }, key: 'transport.folder' },
+    { section: { directory: 'x', folder: '../escape' }, key: 'transport.folder' },
+    { section: { directory: 'x', folder: '/etc' }, key: 'transport.folder' },
+    { section: { directory: 'x', folder: 'Lists..Red' }, key: 'transport.folder' },
+    { section: { directory: 'x', separator: '/' }, key: 'transport.separator' },
+    { section: { directory: 'x', fsync: 'sometimes' }, key: 'transport.fsync' },
+  ],
+});
