@@ -13,18 +13,37 @@ interface SdkError {
 
 /** The credentials are wrong or not allowed to send: no retry can fix that, so it is a configuration error. */
 const AUTHORIZATION = new Set([
-  'UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch',
-  'IncompleteSignature', 'MissingAuthenticationToken', 'MissingAuthenticationTokenException',
-  'AccessDeniedException', 'AccessDenied', 'NotAuthorized', 'AuthFailure',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'AccessDeniedException',
+  'AccessDenied',
+  'NotAuthorized',
+  'AuthFailure',
 ]);
 
 /** Expired temporary credentials or a skewed clock: a fresh instance (new client, refreshed credentials) may succeed. */
-const STALE_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'RequestTimeTooSkewed', 'RequestInTheFuture']);
+const STALE_CREDENTIALS = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+  'RequestInTheFuture',
+]);
 
 /** Too many requests: SES's send rate, request rate or daily quota. */
 const THROTTLING = new Set([
-  'TooManyRequestsException', 'LimitExceededException', 'Throttling', 'ThrottlingException',
-  'RequestThrottled', 'RequestLimitExceeded', 'SlowDown',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'Throttling',
+  'ThrottlingException',
+  'RequestThrottled',
+  'RequestLimitExceeded',
+  'SlowDown',
 ]);
 
 /** The account cannot send at all for now: not the message's fault, so the manager retries it elsewhere or later. */
@@ -68,7 +87,11 @@ export function toMailError(caught: unknown, options: SesOptions): MailError {
   if (ACCOUNT.has(name)) return new TransportFailedError(`SES cannot send from this account now: ${response}`, details);
   if (MESSAGE.has(name)) return new MessageFailedError(`SES refused the message: ${response}`, details);
   if (name === 'NotFoundException' && options.configurationSet !== undefined) {
-    return new MailConfigurationError(`${options.prefix}configurationSet`, `SES does not know this configuration set: ${response}`, details);
+    return new MailConfigurationError(
+      `${options.prefix}configurationSet`,
+      `SES does not know this configuration set: ${response}`,
+      details,
+    );
   }
   if (error.$fault === 'server' || (statusCode !== undefined && statusCode >= 500)) {
     return new TransportFailedError(`SES failed: ${response}`, details);

@@ -40,7 +40,10 @@ function parseTags(section: ConfigSection, prefix: string): Record<string, strin
   const tags: Record<string, string> = {};
   const given = section.tags;
   if (typeof given === 'string') {
-    for (const pair of given.split(',').map((item) => item.trim()).filter(Boolean)) {
+    for (const pair of given
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
       const [name = '', ...rest] = pair.split('=');
       if (rest.length === 0) throw invalid(`${prefix}tags`, 'name=value pairs separated by commas', given);
       tags[name.trim()] = rest.join('=').trim();
@@ -64,7 +67,10 @@ function parseTags(section: ConfigSection, prefix: string): Record<string, strin
 }
 
 const shape = {
-  region: option.string().regex(/^[a-z0-9-]+$/).optional(),
+  region: option
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
   id: option.string().min(1).optional(),
   key: option.string().min(1).optional(),
   token: option.string().min(1).optional(),

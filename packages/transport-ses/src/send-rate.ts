@@ -1,4 +1,18 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+/** Waits `milliseconds`, or rejects with the abort reason as soon as `signal` aborts. */
+function pause(milliseconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /**
  * Spaces sends at least `1000 / rate` milliseconds apart. SES enforces its
@@ -13,13 +27,13 @@ export class SendRate {
     this.#interval = rate > 0 ? 1000 / rate : 0;
   }
 
-  /** Resolves when the caller may send; rejects if `signal` aborts first. */
+  /** Resolves when the caller may send; rejects if `signal` aborts first (the transport is shutting down). */
   async take(signal?: AbortSignal): Promise<void> {
     if (this.#interval === 0) return;
-    const now = performance.now();
+    const now = Date.now();
     const at = Math.max(now, this.#next);
     this.#next = at + this.#interval;
-    if (at - now >= 1) await sleep(at - now, undefined, { signal });
+    if (at > now) await pause(at - now, signal);
   }
 }
 

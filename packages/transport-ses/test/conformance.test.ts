@@ -7,7 +7,11 @@ const emulator = new SesEmulator();
 const throttled = new SesFront(() => emulator.url);
 const rejecting = new SesFront(() => emulator.url);
 throttled.always = { status: 429, type: 'TooManyRequestsException', message: 'Too many requests.' };
-rejecting.always = { status: 400, type: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.org' };
+rejecting.always = {
+  status: 400,
+  type: 'MessageRejected',
+  message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.org',
+};
 
 const credentials = { region: 'us-east-1', id: 'AKIDEXAMPLE', key: 'suite-secret' };
 
@@ -36,9 +40,21 @@ describeTransport('ses', {
       }),
     ),
   failures: [
-    { title: 'SES throttles (429)', section: () => ({ ...credentials, endpoint: throttled.url, attempts: 1 }), expect: 'TransportFailedError' },
-    { title: 'SES rejects the sender', section: () => ({ ...credentials, endpoint: rejecting.url, attempts: 1 }), expect: 'MessageFailedError' },
-    { title: 'nothing listens', section: () => ({ ...credentials, endpoint: 'http://127.0.0.1:9', attempts: 1 }), expect: 'TransportFailedError' },
+    {
+      title: 'SES throttles (429)',
+      section: () => ({ ...credentials, endpoint: throttled.url, attempts: 1 }),
+      expect: 'TransportFailedError',
+    },
+    {
+      title: 'SES rejects the sender',
+      section: () => ({ ...credentials, endpoint: rejecting.url, attempts: 1 }),
+      expect: 'MessageFailedError',
+    },
+    {
+      title: 'nothing listens',
+      section: () => ({ ...credentials, endpoint: 'http://127.0.0.1:9', attempts: 1 }),
+      expect: 'TransportFailedError',
+    },
   ],
   invalidOptions: [
     { section: { id: 'AKIDEXAMPLE' }, key: 'transport.key' },

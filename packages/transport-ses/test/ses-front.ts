@@ -41,7 +41,8 @@ export class SesFront {
   constructor(private readonly target: () => string) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}`;
+    if (!this.#server) throw new Error('The SES front is not started');
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
   /** Queues faults for the next requests, one per request. */
@@ -87,7 +88,11 @@ export class SesFront {
     }
     const target = new URL(this.target());
     const forwarded = request({
-      host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, agent: this.#agent,
+      host: target.hostname,
+      port: target.port,
+      method: incoming.method,
+      path: incoming.url,
+      agent: this.#agent,
       headers: { ...incoming.headers, host: target.host },
     });
     forwarded.on('response', (reply) => {
