@@ -1,0 +1,117 @@
+import { accessSync, constants } from 'node:fs';
+import { type ConfigSection, MailConfigurationError, option, parseSection } from '@mailroom/core';
+
+/** How the connection is encrypted. */
+export type TlsMode = 'required' | 'optional' | 'ssl' | 'none';
+
+/** Spellings of `tls` that plainly mean "no encryption"; any other unknown value also means none, with a warning. */
+const PLAIN_SPELLINGS = new Set(['none', 'no', 'off', 'false', '0', '', 'plain', 'plaintext']);
+
+/**
+ * Options of the SMTP transport: Marrow Mailer's keys (section 6.2.1) plus
+ * certificate verification and retries of deferred recipients.
+ */
+export interface SmtpOptions {
+  /** The server's host name or address. @default "localhost" */
+  host: string;
+  /** The server's port. @default 25, or 465 when `tls` is `ssl` */
+  port: number;
+  /** The user to authenticate as; with `password`. Never logged. */
+  username?: string | undefined;
+  /** The password to authenticate with; with `username`. Never logged. */
+  password?: string | undefined;
+  /**
+   * Seconds to wait for the connection, the greeting, and each reply; an idle
+   * connection is also closed after this long (and reopened on the next message).
+   * @default 120 to connect, 30 for the greeting, 600 per reply (nodemailer's)
+   */
+  timeout?: number | undefined;
+  /** The name to announce in EHLO/HELO. @default the machine's host name, or [127.0.0.1] */
+  local_hostname?: string | undefined;
+  /** Log every SMTP command and reply at `info` level (AUTH arguments redacted, message bodies never). @default false */
+  debug: boolean;
+  /**
+   * `required`: STARTTLS or fail; `optional`: STARTTLS when the server offers it;
+   * `ssl`: TLS from the first byte (port 465); anything else: no encryption.
+   * @default "optional"
+   */
+  tls: TlsMode;
+  /** The `tls` value as given, when it was not one of the known names (the transport warns about it). */
+  tlsGiven?: string | undefined;
+  /** Path of a PEM client certificate to present (it may also hold the key). */
+  certfile?: string | undefined;
+  /** Path of the PEM private key of `certfile`. */
+  keyfile?: string | undefined;
+  /** Path of a PEM bundle of certificate authorities to trust instead of the system's. */
+  cafile?: string | undefined;
+  /** Verify the server's certificate and name. Turn off only for tests. @default true */
+  verify: boolean;
+  /**
+   * Messages per connection: after this many the transport reports
+   * TransportExhausted and the manager opens a new one. 0 for no limit.
+   * @default 0
+   */
+  pipeline: number;
+  /** How many times recipients answered with 4xx are tried again, alone, on the same connection. @default 2 */
+  deferred_retries: number;
+  /** Seconds before the first such retry; doubled for each next one. @default 1 */
+  deferred_delay: number;
+}
+
+function normalizeTls(value: unknown): { tls: TlsMode; tlsGiven?: string } {
+  if (value === undefined || value === null) return { tls: 'optional' };
+  const text = String(value).trim().toLowerCase();
+  if (text === 'required' || text === 'optional' || text === 'ssl') return { tls: text };
+  if (PLAIN_SPELLINGS.has(text)) return { tls: 'none' };
+  return { tls: 'none', tlsGiven: String(value) };
+}
+
+/**
+ * Validates and coerces the `transport.*` keys of the SMTP transport.
+ * @param prefix - the dotted prefix named in errors, such as `mail.transport.`.
+ * @throws {MailConfigurationError} naming the full dotted key.
+ */
+export function parseOptions(section: ConfigSection, prefix = 'transport.'): SmtpOptions {
+  const parsed = parseSection(
+    {
+      host: option.string().min(1).default('localhost'),
+      port: option.integer(1, 65_535).optional(),
+      username: option.string().min(1).optional(),
+      password: option.string().optional(),
+      timeout: option.number(0.001).optional(),
+      local_hostname: option.string().regex(/^[^\s]+$/, 'a host name without spaces').optional(),
+      debug: option.boolean().default(false),
+      tls: option.string().or(option.boolean()).optional(),
+      certfile: option.string().min(1).optional(),
+      keyfile: option.string().min(1).optional(),
+      cafile: option.string().min(1).optional(),
+      verify: option.boolean().default(true),
+      pipeline: option.integer(0).default(0),
+      deferred_retries: option.integer(0, 100).default(2),
+      deferred_delay: option.number(0).default(1),
+    },
+    section,
+    prefix,
+  );
+  if (parsed.username !== undefined && parsed.password === undefined) {
+    throw new MailConfigurationError(`${prefix}password`, 'missing', { expected: 'a password, since username is set', received: 'nothing' });
+  }
+  if (parsed.password !== undefined && parsed.username === undefined) {
+    throw new MailConfigurationError(`${prefix}username`, 'missing', { expected: 'a username, since password is set', received: 'nothing' });
+  }
+  if (parsed.keyfile !== undefined && parsed.certfile === undefined) {
+    throw new MailConfigurationError(`${prefix}certfile`, 'missing', { expected: 'the certificate that keyfile belongs to', received: 'nothing' });
+  }
+  for (const key of ['cafile', 'certfile', 'keyfile'] as const) {
+    const path = parsed[key];
+    if (path === undefined) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (cause) {
+      throw new MailConfigurationError(`${prefix}${key}`, 'cannot be read', { expected: 'a readable PEM file', received: JSON.stringify(path), cause });
+    }
+  }
+  const { tls: _given, ...rest } = parsed;
+  const tls = normalizeTls(parsed.tls);
+  return { ...rest, ...tls, port: parsed.port ?? (tls.tls === 'ssl' ? 465 : 25) };
+}

@@ -1,0 +1,34 @@
+import { describeTransport } from '@mailroom/transport-test-suite';
+import { type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import smtp from '../src/index.js';
+
+let sink: SmtpSink;
+let refused: SmtpSink;
+
+describeTransport('smtp', {
+  definition: smtp,
+  section: () => ({ host: sink.host, port: sink.port, tls: 'none' }),
+  setup: async () => {
+    sink = await start({ port: 0, rejectRecipients: ['nobody@example.org'], dataReply: undefined });
+    refused = await start({ port: 0, refuse: 'closed' });
+  },
+  teardown: async () => {
+    await sink.stop();
+    await refused.stop();
+  },
+  reset: async () => sink.reset(),
+  readBack: async () => sink.messages.map((message) => message.data),
+  failures: [
+    { title: 'connection refused', section: () => ({ host: refused.host, port: refused.port }), expect: 'startup' },
+  ],
+  invalidOptions: [
+    { section: { port: 70000 }, key: 'transport.port' },
+    { section: { port: 'twenty-five' }, key: 'transport.port' },
+    { section: { username: 'robot' }, key: 'transport.password' },
+    { section: { timeout: 0 }, key: 'transport.timeout' },
+    { section: { pipeline: -1 }, key: 'transport.pipeline' },
+    { section: { certfile: '/no/such/file.pem' }, key: 'transport.certfile' },
+    { section: { keyfile: '/no/such/key.pem' }, key: 'transport.certfile' },
+    { section: { debug: 'maybe' }, key: 'transport.debug' },
+  ],
+});
