@@ -66,6 +66,13 @@ describe('MIME built with MailComposer parses back the same', () => {
     expect(/^[\x00-\x7f]*$/.test(head)).toBe(true);
   });
 
+  it('encodes encoded-word look-alikes, and passes a valid encoded word through as already encoded', async () => {
+    const lookAlike = await parse(new Message({ ...BASE, subject: 'see =?utf-8?X?x?= and =?utf-8?Q?a b?= here' }));
+    expect(lookAlike.subject).toBe('see =?utf-8?X?x?= and =?utf-8?Q?a b?= here');
+    const encoded = await parse(new Message({ ...BASE, subject: '=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=' }));
+    expect(encoded.subject).toBe('Grüße');
+  });
+
   it('writes internationalized domains in punycode in the headers', async () => {
     const message = new Message({ author: 'a@example.org', to: 'Müller <info@müller.de>' });
     expect(await headerBlock(message)).toMatch(/^To: =\?UTF-8\?[BQ]\?.+\?= <info@xn--mller-kva\.de>$/m);
