@@ -104,7 +104,7 @@ export class Message {
   }
 
   get author(): AddressList { return this.#author; }
-  set author(value: AddressListInput) { this.#author = AddressList.parse(value, 'author'); }
+  set author(value: AddressListInput) { this.#composedOnly('author'); this.#author = AddressList.parse(value, 'author'); }
   get to(): AddressList { return this.#to; }
   set to(value: AddressListInput) { this.#to = AddressList.parse(value, 'to'); }
   get cc(): AddressList { return this.#cc; }
@@ -112,18 +112,18 @@ export class Message {
   get bcc(): AddressList { return this.#bcc; }
   set bcc(value: AddressListInput) { this.#bcc = AddressList.parse(value, 'bcc'); }
   get reply(): AddressList { return this.#reply; }
-  set reply(value: AddressListInput) { this.#reply = AddressList.parse(value, 'reply'); }
+  set reply(value: AddressListInput) { this.#composedOnly('reply'); this.#reply = AddressList.parse(value, 'reply'); }
   get notify(): AddressList { return this.#notify; }
-  set notify(value: AddressListInput) { this.#notify = AddressList.parse(value, 'notify'); }
+  set notify(value: AddressListInput) { this.#composedOnly('notify'); this.#notify = AddressList.parse(value, 'notify'); }
   get sender(): Address | undefined { return this.#sender; }
   set sender(value: AddressInput | undefined) { this.#sender = value === undefined ? undefined : Address.parse(value, 'sender'); }
 
   /** The plain-text body (or a function producing it at delivery time). */
   get plain(): Body | undefined { return this.#plain; }
-  set plain(value: Body | undefined) { this.#plain = checkedBody(value, 'plain'); }
+  set plain(value: Body | undefined) { this.#composedOnly('plain'); this.#plain = checkedBody(value, 'plain'); }
   /** The HTML body (or a function producing it at delivery time). */
   get rich(): Body | undefined { return this.#rich; }
-  set rich(value: Body | undefined) { this.#rich = checkedBody(value, 'rich'); }
+  set rich(value: Body | undefined) { this.#composedOnly('rich'); this.#rich = checkedBody(value, 'rich'); }
 
   /**
    * Attachments and embedded images, in order. Setting it copies the list
@@ -131,17 +131,18 @@ export class Message {
    * directly are checked when the MIME is built.
    */
   get attachments(): Attachment[] { return this.#attachments; }
-  set attachments(value: readonly Attachment[]) { this.#attachments = checkedAttachments(value); }
+  set attachments(value: readonly Attachment[]) { this.#composedOnly('attachments'); this.#attachments = checkedAttachments(value); }
 
   get subject(): string | undefined { return this.#subject; }
-  set subject(value: string | undefined) { this.#subject = checkedText(value, 'subject'); }
+  set subject(value: string | undefined) { this.#composedOnly('subject'); this.#subject = checkedText(value, 'subject'); }
   get organization(): string | undefined { return this.#organization; }
-  set organization(value: string | undefined) { this.#organization = checkedText(value, 'organization'); }
+  set organization(value: string | undefined) { this.#composedOnly('organization'); this.#organization = checkedText(value, 'organization'); }
   get encoding(): string | undefined { return this.#encoding; }
-  set encoding(value: string | undefined) { this.#encoding = checkedText(value, 'encoding'); }
+  set encoding(value: string | undefined) { this.#composedOnly('encoding'); this.#encoding = checkedText(value, 'encoding'); }
 
   get priority(): Priority | undefined { return this.#priority; }
   set priority(value: Priority | undefined) {
+    this.#composedOnly('priority');
     if (value !== undefined && !PRIORITIES.has(value)) {
       throw new MessageError('EFIELD', `priority must be 1 to 5, "high", "normal" or "low"; got ${JSON.stringify(value)}`, { field: 'priority' });
     }
@@ -150,6 +151,7 @@ export class Message {
 
   get date(): Date | undefined { return this.#date; }
   set date(value: Date | undefined) {
+    this.#composedOnly('date');
     if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
       throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
     }
@@ -180,6 +182,7 @@ export class Message {
     return this.#headers;
   }
   set headers(value: HeadersInput) {
+    this.#composedOnly('headers');
     if (typeof value !== 'object' || value === null) {
       throw new MessageError('EFIELD', `headers must be a record or a list of [name, value] pairs; got ${value === null ? 'null' : typeof value}`, { field: 'headers' });
     }
@@ -222,6 +225,7 @@ export class Message {
    * otherwise `data` is the content and `name` the file name shown.
    */
   attach(name: string, data?: string | Buffer | Readable, options: AttachOptions = {}): this {
+    this.#composedOnly('attachments');
     assertNoLineBreak(String(name), 'attachments');
     const filename = data === undefined ? basename(String(name)) : name;
     const attachment: Attachment = {
@@ -301,6 +305,16 @@ export class Message {
       return Promise.reject(new MessageError('EUNBOUND', 'This message is not bound to a mailer: create it with mailer.new() or call mailer.send(message)'));
     }
     return this.#mailer.send(this);
+  }
+
+  /**
+   * A raw message is sent as its bytes: fields that would only change the
+   * composed MIME are refused rather than silently ignored.
+   */
+  #composedOnly(field: string): void {
+    if (this.#raw) {
+      throw new MessageError('ERAW', `${field} cannot be set on a raw message: edit its header block with setHeader(), addHeader() and removeHeader()`, { field });
+    }
   }
 
   #composeInput(): ComposeInput {

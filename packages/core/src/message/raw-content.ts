@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
 import type { RawSource } from './message-fields.js';
@@ -21,7 +22,7 @@ export function assertHeaderName(name: string): void {
  */
 export class RawContent {
   #source: RawSource;
-  #bytes?: Buffer;
+  #loading?: Promise<Buffer>;
   readonly #edits: HeaderEdit[] = [];
 
   constructor(source: RawSource) {
@@ -65,29 +66,37 @@ export class RawContent {
     const original = await this.#load();
     if (this.#edits.length === 0) return original;
     const { head, separator, body } = split(original);
-    const eol = head.includes('\r\n') || separator.startsWith('\r\n') ? '\r\n' : '\n';
+    // Keep the message's own line ends; CRLF (the standard) when it has none to go by.
+    const eol = separator === '\n\n' || (!separator && /[^\r]\n/.test(head.toString('latin1'))) ? '\n' : '\r\n';
     let fields = groupHeaderLines(head.toString('latin1'));
     for (const edit of this.#edits) {
       const lower = edit.name.toLowerCase();
       if (edit.kind !== 'add') fields = fields.filter((field) => fieldName(field) !== lower);
-      if (edit.kind !== 'remove') fields.unshift(`${edit.name}: ${encodeIfNeeded(edit.value)}`);
+      if (edit.kind !== 'remove') fields.unshift(headerField(edit.name, edit.value, eol));
     }
     const newHead = Buffer.from(fields.join(eol), 'latin1');
     return Buffer.concat([newHead, Buffer.from(separator || eol + eol, 'latin1'), body]);
   }
 
-  async #load(): Promise<Buffer> {
-    if (this.#bytes) return this.#bytes;
+  /**
+   * The original bytes. A stream is read once: every caller, concurrent ones
+   * included, shares the same read, and retries reuse its result. A failed
+   * read is remembered too (a stream cannot be read twice).
+   */
+  #load(): Promise<Buffer> {
+    this.#loading ??= this.#read();
+    return this.#loading;
+  }
+
+  async #read(): Promise<Buffer> {
     const source = this.#source;
-    if (typeof source === 'string') this.#bytes = Buffer.from(source, 'utf8');
-    else if (Buffer.isBuffer(source)) this.#bytes = source;
-    else {
-      const chunks: Buffer[] = [];
-      for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      this.#bytes = Buffer.concat(chunks);
-    }
-    this.#source = this.#bytes;
-    return this.#bytes;
+    if (typeof source === 'string') return Buffer.from(source, 'utf8');
+    if (Buffer.isBuffer(source)) return source;
+    const chunks: Buffer[] = [];
+    for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    const bytes = Buffer.concat(chunks);
+    this.#source = bytes; // let the stream go
+    return bytes;
   }
 }
 
@@ -116,7 +125,14 @@ function groupHeaderLines(head: string): string[] {
   return fields;
 }
 
-/** Non-ASCII values become one RFC 2047 encoded word (UTF-8, base64). */
-function encodeIfNeeded(value: string): string {
-  return /^[\x20-\x7e\t]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+/**
+ * One header field, ready for the header block: non-ASCII text as RFC 2047
+ * encoded words (as nodemailer writes them), folded to 76 columns with the
+ * message's own line ends.
+ */
+function headerField(name: string, value: string, eol: string): string {
+  // Q keeps mostly-Latin text readable; B is shorter for other scripts.
+  const nonAscii = value.replace(/[\x20-\x7e\t]/g, '').length;
+  const encoded = nonAscii === 0 ? value : encodeWords(value, nonAscii * 2 > value.length ? 'B' : 'Q', 52, true);
+  return foldLines(`${name}: ${encoded}`, 76).replace(/\r\n/g, eol);
 }
