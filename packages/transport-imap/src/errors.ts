@@ -14,7 +14,7 @@ interface ImapFlowFailure {
 }
 
 /** RFC 5530 response codes that say the server is briefly unable: try again on a new connection. */
-const TEMPORARY = new Set(['UNAVAILABLE', 'INUSE', 'SERVERBUG', 'LIMIT-CONNECTIONS']);
+const TEMPORARY = new Set(['UNAVAILABLE', 'INUSE', 'SERVERBUG']);
 /** The folder does not exist (TRYCREATE is RFC 3501's hint on APPEND, NONEXISTENT RFC 5530's). */
 const MISSING_FOLDER = new Set(['TRYCREATE', 'NONEXISTENT']);
 

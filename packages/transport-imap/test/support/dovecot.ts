@@ -235,7 +235,10 @@ export async function startDovecot(binary: string, options: { ssl?: boolean } = 
         const folders = (await client.list()).sort((left, right) => right.path.localeCompare(left.path));
         for (const folder of folders) {
           if (folder.path.toUpperCase() !== 'INBOX') {
-            await client.mailboxDelete(folder.path);
+            // A parent that exists only as part of its children's names goes with the last child.
+            await client.mailboxDelete(folder.path).catch((error: { serverResponseCode?: string }) => {
+              if (error.serverResponseCode !== 'NONEXISTENT') throw error;
+            });
             continue;
           }
           const mailbox = await client.mailboxOpen(folder.path);
