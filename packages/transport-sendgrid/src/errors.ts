@@ -1,0 +1,61 @@
+import { MailConfigurationError, MailError, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import type { SendGridOptions } from './options.js';
+
+/** What @sendgrid/client rejects with: a ResponseError for an HTTP error, else axios's error. */
+interface ClientError {
+  name?: string;
+  message?: string;
+  code?: number | string;
+  response?: { headers?: Record<string, unknown>; body?: unknown };
+}
+
+/** The HTTP status of a ResponseError (its `code` is the number), if it is one. */
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as ClientError | undefined)?.code;
+  return typeof code === 'number' && (error as ClientError).response !== undefined ? code : undefined;
+}
+
+/** SendGrid's error text: each `{ message, field }` of the body's `errors`, joined. */
+function errorText(error: ClientError): string {
+  const body = error.response?.body as { errors?: { message?: string; field?: string | null }[] } | string | undefined;
+  const errors = typeof body === 'object' && body !== null && Array.isArray(body.errors) ? body.errors : [];
+  const text = errors.map((item) => (item.field ? `${item.message} (${item.field})` : String(item.message))).join('; ');
+  return text || (typeof body === 'string' && body) || error.message || 'no reply text';
+}
+
+/**
+ * Maps what @sendgrid/mail threw onto Mailroom's error classes (see the
+ * README's table): 429 and 5xx and network errors are TransportFailed; other
+ * 4xx are MessageFailed with SendGrid's text, except a refused or
+ * under-privileged key (401, 403) and a wrong base URL (404), which are
+ * MailConfigurationError: the managers never retry those.
+ */
+export function toMailError(caught: unknown, options: SendGridOptions): MailError {
+  if (MailError.isMailError(caught)) return caught;
+  const error = (typeof caught === 'object' && caught !== null ? caught : { message: String(caught) }) as ClientError;
+  const statusCode = statusOf(caught);
+  if (statusCode === undefined) {
+    const code = typeof error.code === 'string' ? `${error.code}: ` : '';
+    return new TransportFailedError(`Could not reach SendGrid at ${options.baseUrl}: ${code}${error.message}`, { cause: caught });
+  }
+  const response = errorText(error);
+  const details = { cause: caught, statusCode, response };
+  const said = `(${statusCode}: ${response})`;
+  if (statusCode === 401) return new MailConfigurationError(`${options.prefix}key`, `SendGrid refused the API key ${said}`, details);
+  // An unverified sender is a 403 about this message's From, not about the key.
+  if (statusCode === 403 && /sender identity|from address/i.test(response)) {
+    return new MessageFailedError(`SendGrid refused the sender ${said}`, details);
+  }
+  if (statusCode === 403) {
+    return new MailConfigurationError(
+      `${options.prefix}key`,
+      `SendGrid does not let this API key send mail (it needs the mail.send permission) ${said}`,
+      details,
+    );
+  }
+  if (statusCode === 404)
+    return new MailConfigurationError(`${options.prefix}baseUrl`, `SendGrid's send API is not at ${options.baseUrl} ${said}`, details);
+  if (statusCode === 429) return new TransportFailedError(`SendGrid's rate limit was reached ${said}`, details);
+  if (statusCode >= 500) return new TransportFailedError(`SendGrid failed ${said}`, details);
+  return new MessageFailedError(`SendGrid refused the message ${said}`, details);
+}

@@ -1,0 +1,90 @@
+import { type ConfigSection, describeValue, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { z } from 'zod';
+
+/** Options of the SendGrid transport (`transport.*`). */
+export interface SendGridOptions {
+  /** The API key (`SG....`), with the `mail.send` permission. Never logged. */
+  key: string;
+  /** Where the v3 API lives; a local server's URL in tests. @default 'https://api.sendgrid.com' ('https://api.eu.sendgrid.com' with region eu) */
+  baseUrl: string;
+  /** Milliseconds to wait for each API request. @default 30000 */
+  timeout: number;
+  /** Categories for every message (at most 10, each up to 255 characters). @default [] */
+  categories: readonly string[];
+  /** Custom arguments for every message, as `{ name: value }` (`transport.customArgs.user`, or `"a=1,b=2"`). @default {} */
+  customArgs: Readonly<Record<string, string>>;
+  /** Longest pause, in seconds, honoured from a 429's `Retry-After` (or `X-RateLimit-Reset`). @default 60 */
+  maxRetryAfter: number;
+  /** SendGrid's sandbox mode: the API validates each message and sends nothing. @default false */
+  sandbox: boolean;
+  /** The dotted prefix these options were read from (such as `transport.`), so that errors name keys as the caller wrote them. @default 'transport.' */
+  prefix: string;
+}
+
+const BASE_URLS = { global: 'https://api.sendgrid.com', eu: 'https://api.eu.sendgrid.com' } as const;
+
+const shape = {
+  key: option.string().min(1),
+  region: option.oneOf(['global', 'eu']).default('global'),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  timeout: option.integer(1).default(30_000),
+  categories: option.list().default([]),
+  maxRetryAfter: option.number(0).default(60),
+  sandbox: option.boolean().default(false),
+};
+
+function invalid(key: string, expected: string, value: unknown): MailConfigurationError {
+  return new MailConfigurationError(key, 'invalid value', { expected, received: describeValue(key, value) });
+}
+
+/** Collects custom arguments given as an object, as `name=value,...` text, or as flattened `customArgs.<name>` keys. */
+function parseCustomArgs(section: ConfigSection, prefix: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  const given = section.customArgs;
+  if (typeof given === 'string') {
+    for (const pair of given
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
+      const [name = '', ...rest] = pair.split('=');
+      if (rest.length === 0) throw invalid(`${prefix}customArgs`, 'name=value pairs separated by commas', given);
+      args[name.trim()] = rest.join('=').trim();
+    }
+  } else if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+    Object.assign(args, given);
+  } else if (given !== undefined) {
+    throw invalid(`${prefix}customArgs`, 'an object of name: value, or "name=value,..."', given);
+  }
+  for (const [key, value] of Object.entries(section)) {
+    if (key.startsWith('customArgs.')) args[key.slice('customArgs.'.length)] = value as string;
+  }
+  for (const [name, value] of Object.entries(args)) {
+    // SendGrid takes only strings here; a number would be refused at send time, so say so now.
+    if (name === '' || typeof value !== 'string') throw invalid(`${prefix}customArgs.${name}`, 'a string value', value);
+  }
+  return args;
+}
+
+/**
+ * Validates the `transport.*` keys of the SendGrid transport. Besides the
+ * options above, `region` (`global` or `eu`) picks the default base URL.
+ * @throws {MailConfigurationError} naming the full dotted key.
+ */
+export function parseOptions(section: ConfigSection, prefix = 'transport.'): SendGridOptions {
+  const rest: ConfigSection = {};
+  for (const [key, value] of Object.entries(section)) {
+    if (key !== 'customArgs' && !key.startsWith('customArgs.')) rest[key] = value;
+  }
+  const { region, baseUrl, ...parsed } = parseSection(shape, rest, prefix);
+  const categories = [...new Set(parsed.categories)];
+  if (categories.length > 10 || categories.some((category) => category.length > 255)) {
+    throw invalid(`${prefix}categories`, 'at most 10 categories of up to 255 characters', section.categories);
+  }
+  return {
+    ...parsed,
+    categories,
+    baseUrl: (baseUrl ?? BASE_URLS[region]).replace(/\/+$/, ''),
+    customArgs: parseCustomArgs(section, prefix),
+    prefix,
+  };
+}

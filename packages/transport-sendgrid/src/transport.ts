@@ -1,0 +1,97 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { type Message, type Transport, type TransportContext, TransportFailedError, type TransportReceipt } from '@mailroom/core';
+import sendgridClient from '@sendgrid/client';
+import sendgridMail from '@sendgrid/mail';
+import { statusOf, toMailError } from './errors.js';
+import type { SendGridOptions } from './options.js';
+import { mailData } from './payload.js';
+import { retryAfter, retryPauseFor } from './retry-pause.js';
+
+type MailService = typeof sendgridMail;
+type Client = typeof sendgridClient;
+// Both default exports are shared singletons; their classes hang off them as properties the typings do not declare.
+const { MailService } = sendgridMail as unknown as { MailService: new () => MailService };
+const { Client } = sendgridClient as unknown as { Client: new () => Client };
+
+/** The parts of an instance that live from startup to shutdown. */
+interface Connection {
+  service: MailService;
+  agents: [HttpAgent, HttpsAgent];
+  aborter: AbortController;
+}
+
+/**
+ * Its own MailService and Client (never @sendgrid/mail's shared default
+ * instance), with its own keep-alive agents, so instances share nothing.
+ */
+function connect(options: SendGridOptions): Connection {
+  const client = new Client();
+  const agents: [HttpAgent, HttpsAgent] = [new HttpAgent({ keepAlive: true }), new HttpsAgent({ keepAlive: true })];
+  const aborter = new AbortController();
+  // Set directly: setApiKey() would reset the base URL and warn about keys that do not start with "SG.".
+  client.setDefaultHeader('Authorization', `Bearer ${options.key}`);
+  // Passed through to axios as request options; the typings know only some of them.
+  const request = {
+    baseUrl: options.baseUrl,
+    timeout: options.timeout,
+    httpAgent: agents[0],
+    httpsAgent: agents[1],
+    signal: aborter.signal,
+  };
+  client.setDefaultRequest(request as unknown as Parameters<Client['setDefaultRequest']>[0]);
+  const service = new MailService();
+  service.setClient(client);
+  return { service, agents, aborter };
+}
+
+/**
+ * A transport that sends through SendGrid's v3 send API with @sendgrid/mail.
+ * A 429 pauses every instance made from the same options for as long as
+ * SendGrid asks (up to `maxRetryAfter`) and fails this attempt, so the
+ * manager's retry comes after the pause.
+ */
+export function createSendGridTransport(options: SendGridOptions, context: TransportContext): Transport {
+  const pause = retryPauseFor(options);
+  let connection: Connection | undefined;
+  return {
+    get connected() {
+      return connection !== undefined;
+    },
+    async startup() {
+      if (connection) return;
+      connection = connect(options);
+      context.logger.debug({ baseUrl: options.baseUrl }, 'sendgrid transport started');
+    },
+    async deliver(message: Message): Promise<TransportReceipt> {
+      if (!connection) throw new TransportFailedError('The SendGrid transport was not started');
+      message.validate();
+      const data = await mailData(message, options);
+      try {
+        await pause.wait(connection.aborter.signal);
+        // The mail data is our own shape (see SendGridMail): cast to the library's type, whose attachments say `contentId`.
+        const [response] = await connection.service.send(data as unknown as Parameters<MailService['send']>[0]);
+        const messageId = response.headers['x-message-id'];
+        return {
+          accepted: message.smtpEnvelope.to,
+          response: `${response.statusCode} Accepted`,
+          ...(typeof messageId === 'string' ? { messageId } : {}),
+        };
+      } catch (error) {
+        if (statusOf(error) === 429) {
+          const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
+          pause.extend(retryAfter(headers, options.maxRetryAfter * 1000));
+        }
+        throw toMailError(error, options);
+      }
+    },
+    async shutdown() {
+      if (!connection) return;
+      const { aborter, agents } = connection;
+      connection = undefined;
+      aborter.abort();
+      for (const agent of agents) agent.destroy();
+      context.logger.debug('sendgrid transport shut down');
+    },
+  };
+}
