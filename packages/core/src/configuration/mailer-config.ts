@@ -4,6 +4,7 @@ import { MESSAGE_FIELD_NAMES, type MessageFields } from '../message/message-fiel
 import { Message } from '../message/message.js';
 import type { ConfigSection, MailerConfig } from './config-section.js';
 import { isDsn, parseDsn } from './dsn.js';
+import { parseMetaDsn } from '../transports/failover.js';
 import { flattenConfig, sectionOf } from './flatten.js';
 import { describeValue } from './options-schema.js';
 
@@ -33,7 +34,12 @@ function component(flat: Map<string, unknown>, name: string, prefix: string, fal
   const section = sectionOf(flat, name);
   const { use, ...rest } = section;
   const config: ComponentConfig = { use: use ?? fallback, section: rest, prefix: `${prefix}${name}.` };
-  if (typeof use === 'string' && isDsn(use)) {
+  // `failover(smtp://a smtp://b)`, as Symfony Mailer writes a meta transport.
+  const meta = name === 'transport' ? parseMetaDsn(use) : undefined;
+  if (meta) {
+    config.use = meta.use;
+    config.section = { transports: meta.transports, ...rest };
+  } else if (typeof use === 'string' && isDsn(use)) {
     const { scheme, url } = parseDsn(use, `${prefix}${name}${flat.has(name) ? '' : '.use'}`);
     config.use = scheme;
     config.dsn = url;

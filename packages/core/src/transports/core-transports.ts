@@ -1,4 +1,9 @@
+import { failoverTransport } from './failover.js';
+import { roundRobinTransport } from './roundrobin.js';
 import type { TransportDefinition } from './transport.js';
 
 /** Transports that live in the core itself, by name and alias. */
-export const coreTransports: Record<string, TransportDefinition<never>> = {};
+export const coreTransports: Record<string, TransportDefinition<never>> = {
+  failover: failoverTransport as TransportDefinition<never>,
+  roundrobin: roundRobinTransport as TransportDefinition<never>,
+};

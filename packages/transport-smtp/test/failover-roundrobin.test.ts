@@ -1,0 +1,67 @@
+import { Mailer } from '@mailroom/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SinkOptions, type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { testMessage } from './helpers.js';
+
+const sinks: SmtpSink[] = [];
+async function sinkWith(options: SinkOptions = {}): Promise<SmtpSink> {
+  const sink = await start({ port: 0, ...options });
+  sinks.push(sink);
+  return sink;
+}
+afterEach(async () => {
+  await Promise.all(sinks.splice(0).map((sink) => sink.stop()));
+});
+
+const dsn = (sink: SmtpSink): string => `smtp://${sink.host}:${sink.port}?tls=none`;
+
+describe('failover over SMTP servers', () => {
+  it('moves to the second server when the first refuses connections (Symfony DSN form)', async () => {
+    const down = await sinkWith({ refuse: 'closed' });
+    const backup = await sinkWith();
+    const mailer = new Mailer({ manager: { use: 'dynamic', workers: 2 }, transport: `failover(${dsn(down)} ${dsn(backup)})` });
+    await mailer.start();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => mailer.send(testMessage(index))));
+    await mailer.stop();
+    expect(backup.messages).toHaveLength(10);
+    expect(results.every((result) => result.attempts === 1 && result.transport === 'failover')).toBe(true);
+    expect((results[0]?.receipt as { via: string }).via).toBe(`transports.1 (${dsn(backup)})`);
+  });
+
+  it('moves on when the first server answers 421, and keeps the per-recipient result', async () => {
+    const busy = await sinkWith({ closeAfter: 0 });
+    const backup = await sinkWith({ rejectRecipients: ['nobody@example.org'] });
+    const mailer = new Mailer({
+      transport: { use: 'failover', transports: [{ use: 'smtp', host: busy.host, port: busy.port, tls: 'none' }, dsn(backup)] },
+    });
+    await mailer.start();
+    const result = await mailer.send(testMessage(1, { to: ['alice@example.org', 'nobody@example.org'] }));
+    await mailer.stop();
+    expect(result.accepted).toEqual(['alice@example.org']);
+    expect(result.rejected).toMatchObject([{ address: 'nobody@example.org', code: 550 }]);
+    expect(busy.stats.closedAfter).toBe(1);
+  });
+
+  it('names a bad key of a child in full', async () => {
+    const sink = await sinkWith();
+    const mailer = new Mailer({ transport: { use: 'failover', transports: [`${dsn(sink)}&colour=blue`] } });
+    await mailer.start();
+    const error = await mailer.send(testMessage(1)).catch((caught: unknown) => caught);
+    await mailer.stop();
+    expect(String((error as Error).cause)).toMatch(/transport\.transports\.0\.colour.*unknown key/);
+  });
+});
+
+describe('roundrobin over SMTP servers', () => {
+  it('spreads 30 messages evenly over three servers', async () => {
+    const servers = [await sinkWith(), await sinkWith(), await sinkWith()];
+    const mailer = new Mailer({
+      manager: { use: 'dynamic', workers: 4, divisor: 100 },
+      transport: { use: 'roundrobin', transports: servers.map(dsn) },
+    });
+    await mailer.start();
+    await Promise.all(Array.from({ length: 30 }, (_, index) => mailer.send(testMessage(index))));
+    await mailer.stop();
+    expect(servers.map((server) => server.messages.length)).toEqual([10, 10, 10]);
+  });
+});
