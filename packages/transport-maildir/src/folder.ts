@@ -10,10 +10,10 @@ export function folderDirectory(folder: string): string | undefined {
   const name = folder.replace(/^INBOX(?:\.|$)/i, '');
   if (name === '') return undefined;
   if (/[/\\]/.test(name)) throw new Error('a folder name cannot contain "/" or "\\" (Maildir++ separates levels with dots)');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
   if (/[\x00-\x1f\x7f]/.test(name)) throw new Error('a folder name cannot contain control characters');
   const parts = name.split('.');
-  if (parts.some((part) => part === '')) throw new Error('a folder name cannot have empty parts (leading, trailing or doubled dots, such as "..")');
+  if (parts.some((part) => part === ''))
+    throw new Error('a folder name cannot have empty parts (leading, trailing or doubled dots, such as "..")');
   return `.${parts.map(encodeModifiedUtf7).join('.')}`;
 }
 

@@ -18,7 +18,14 @@ afterEach(async () => {
 });
 
 /** A body whose lines look like mbox separators and their escaped forms. */
-const TRICKY_BODY = ['From the start of a line', '>From an escaped one', '>>From a doubly escaped one', ' From after a space', 'From', 'last line'].join('\n');
+const TRICKY_BODY = [
+  'From the start of a line',
+  '>From an escaped one',
+  '>>From a doubly escaped one',
+  ' From after a space',
+  'From',
+  'last line',
+].join('\n');
 
 describe('the tmp/ to new/ move', () => {
   it('leaves each message complete in new/ and nothing in tmp/', async () => {
@@ -43,7 +50,9 @@ describe('the tmp/ to new/ move', () => {
   it('never puts the separator in a name, whichever it is', async () => {
     for (const separator of [':', ';', '!']) {
       const folder = join(root, `separator-${separator}`);
-      const [receipt] = (await deliverAll({ directory: folder, create: true, separator }, [suiteMessage('separator', 0)])) as TransportReceipt[];
+      const [receipt] = (await deliverAll({ directory: folder, create: true, separator }, [
+        suiteMessage('separator', 0),
+      ])) as TransportReceipt[];
       expect(receipt?.messageId).not.toContain(separator);
     }
   });

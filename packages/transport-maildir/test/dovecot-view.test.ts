@@ -51,7 +51,10 @@ describe.runIf(doveadm !== undefined)("Dovecot's view of the maildir", () => {
     const message = (folder: string, index: number) =>
       new Message({ author: 'a@example.org', to: 'b@example.org', subject: `${folder} ${index}`, plain: `From here on, ${index}\n` });
     await deliverAll({ directory, create: true }, [message('inbox', 0)]);
-    await deliverAll({ directory, folder: 'Lists.Red', create: true }, [0, 1, 2].map((index) => message('red', index)));
+    await deliverAll(
+      { directory, folder: 'Lists.Red', create: true },
+      [0, 1, 2].map((index) => message('red', index)),
+    );
     await deliverAll({ directory, folder: 'Grüße', create: true }, [message('gruesse', 0)]);
     await chownTree(directory);
   });

@@ -94,7 +94,11 @@ function nobodyCanLoadPackage(): boolean {
   if (!isRoot || !builtPackageExists()) return false;
   const entry = join(import.meta.dirname, '..', 'dist', 'index.js');
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`], { uid: NOBODY, gid: NOBODY, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`], {
+      uid: NOBODY,
+      gid: NOBODY,
+      stdio: 'pipe',
+    });
     return true;
   } catch (error) {
     process.stderr.write(`SKIPPING permission tests: user nobody cannot load ${entry} (${(error as Error).message.split('\n')[0]})\n`);

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 describe.runIf(builtPackageExists())('several processes, one maildir', () => {
-  it(`${PROCESSES} processes delivering ${EACH} messages each give ${PROCESSES * EACH} distinct complete files`, { timeout: 120_000 }, async () => {
+  it(`${PROCESSES} processes delivering ${EACH} messages each give ${PROCESSES * EACH} distinct complete files`, {
+    timeout: 120_000,
+  }, async () => {
     // Create it once, so the workers race only on deliveries.
     await (await startedTransport({ directory: root, create: true })).shutdown();
     const reports = await Promise.all(
