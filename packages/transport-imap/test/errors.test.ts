@@ -208,6 +208,14 @@ describe.runIf(dovecot)('imap error mapping against Dovecot', () => {
     });
   });
 
+  describe('unreadable ca file', () => {
+    it('fails startup with a MailConfigurationError naming transport.ca', async () => {
+      const error = await caught(transport({ ca: '/nonexistent/ca.pem' }).startup());
+      expect(error).toBeInstanceOf(MailConfigurationError);
+      expect((error as MailConfigurationError).key).toBe('transport.ca');
+    });
+  });
+
   describe('not started', () => {
     it('deliver before startup: TransportFailedError', async () => {
       expect(await caught(transport().deliver(suiteMessage('early', 0)))).toBeInstanceOf(TransportFailedError);
