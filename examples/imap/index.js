@@ -34,7 +34,9 @@ try {
   }).start();
   const results = await Promise.all(
     ['first', 'second', 'third'].map((word) =>
-      mailer.new({ to: 'Archive <archive@example.org>', subject: `The ${word} report`, plain: `The ${word} report, filed by IMAP.` }).send(),
+      mailer
+        .new({ to: 'Archive <archive@example.org>', subject: `The ${word} report`, plain: `The ${word} report, filed by IMAP.` })
+        .send(),
     ),
   );
   await mailer.stop();

@@ -63,9 +63,10 @@ export function startupError(error: unknown, options: ImapOptions): MailError {
       { ...details, expected: 'a username and password the server accepts', received: JSON.stringify(options.username) },
     );
   }
-  const hint = failure.tlsFailed || /certificate|tls|ssl/i.test(failure.message ?? '')
-    ? ` (a private or self-signed certificate needs ${options.prefix}ca)`
-    : '';
+  const hint =
+    failure.tlsFailed || /certificate|tls|ssl/i.test(failure.message ?? '')
+      ? ` (a private or self-signed certificate needs ${options.prefix}ca)`
+      : '';
   const reason = failure.code && !(failure.message ?? '').includes(failure.code) ? `${failure.code}: ${failure.message}` : failure.message;
   return new TransportFailedError(`Cannot open an IMAP session with ${where(options)}: ${reason}${hint}`, details);
 }

@@ -55,7 +55,13 @@ export interface ImapOptions {
 
 function parseFlags(value: unknown, key: string): string[] {
   if (value === undefined) return [];
-  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value;
   const flags: string[] = [];
   for (const item of Array.isArray(list) ? list : [list]) {
     const flag = typeof item === 'string' ? normalizeFlag(item) : undefined;

@@ -25,8 +25,10 @@ export interface ImapReceipt extends TransportReceipt {
 
 /** imapflow's log calls, sent to our logger at its most verbose levels: every failure that matters is raised as an error anyway. */
 function imapflowLogger(logger: Logger): ImapFlowOptions['logger'] {
-  const quiet = (fields: unknown) => logger.trace(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
-  const loud = (fields: unknown) => logger.debug(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
+  const quiet = (fields: unknown) =>
+    logger.trace(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
+  const loud = (fields: unknown) =>
+    logger.debug(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
   return { trace: quiet, debug: quiet, info: quiet, warn: loud, error: loud, fatal: loud } as unknown as ImapFlowOptions['logger'];
 }
 
@@ -134,7 +136,8 @@ export function createImapTransport(options: ImapOptions, context: TransportCont
         throw appendError(error, options);
       }
       // imapflow answers false, without a command, when the session is no longer logged in.
-      if (!appended) throw new TransportFailedError(`The IMAP session with ${options.host}:${options.port} is not logged in`, { command: 'APPEND' });
+      if (!appended)
+        throw new TransportFailedError(`The IMAP session with ${options.host}:${options.port} is not logged in`, { command: 'APPEND' });
       return receiptOf(appended, options);
     },
 

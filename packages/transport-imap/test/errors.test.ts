@@ -18,7 +18,13 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal
 let server: DovecotServer;
 
 function options(extra: Record<string, unknown> = {}): ImapOptions {
-  return imapTransport.parseOptions({ host: server.host, port: server.port, username: server.username, password: server.password, ...extra });
+  return imapTransport.parseOptions({
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    password: server.password,
+    ...extra,
+  });
 }
 
 function transport(extra: Record<string, unknown> = {}): Transport {

@@ -13,7 +13,10 @@ const environment = { ...process.env, IMAP_HOST: '' };
 
 describe.runIf(built && dovecot)('examples/imap', () => {
   it('runs as written against the Dovecot it starts, and reads its three messages back', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', 'imap', 'index.js')], { cwd: root, env: environment });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', 'imap', 'index.js')], {
+      cwd: root,
+      env: environment,
+    });
     expect(stdout.match(/^appended to Mailroom\.Example as UID \d+: The \w+ report$/gm)).toHaveLength(3);
     expect(stdout.match(/^in Mailroom\.Example: UID \d+ "The \w+ report" flags \\Recent \\Seen$/gm)).toHaveLength(3);
   });

@@ -28,7 +28,14 @@ describe('parseOptions', () => {
   });
 
   it('coerces strings, as from the environment', () => {
-    const parsed = imapTransport.parseOptions({ ...required, port: '1143', ssl: 'yes', create: 'true', timeout: '2.5', flags: '\\seen, $Forwarded' });
+    const parsed = imapTransport.parseOptions({
+      ...required,
+      port: '1143',
+      ssl: 'yes',
+      create: 'true',
+      timeout: '2.5',
+      flags: '\\seen, $Forwarded',
+    });
     expect(parsed).toMatchObject({ port: 1143, ssl: true, create: true, timeout: 2.5, flags: ['\\Seen', '$Forwarded'] });
   });
 
@@ -50,7 +57,15 @@ describe('parseOptions', () => {
 
   it('reads a DSN: the path is the folder, the query the other options', () => {
     const section = imapTransport.fromDsn?.(new URL('imap://robot:p%40ss@imap.example.org:993/Archive.2026?ssl=true&flags=%5CSeen'));
-    expect(section).toEqual({ host: 'imap.example.org', port: '993', username: 'robot', password: 'p@ss', folder: 'Archive.2026', ssl: 'true', flags: '\\Seen' });
+    expect(section).toEqual({
+      host: 'imap.example.org',
+      port: '993',
+      username: 'robot',
+      password: 'p@ss',
+      folder: 'Archive.2026',
+      ssl: 'true',
+      flags: '\\Seen',
+    });
     expect(imapTransport.parseOptions(section ?? {})).toMatchObject({ port: 993, ssl: true, folder: 'Archive.2026', flags: ['\\Seen'] });
     expect(imapTransport.fromDsn?.(new URL('imap://robot:x@imap.example.org'))).not.toHaveProperty('folder');
   });
@@ -81,12 +96,19 @@ describe('normalizeFlag', () => {
   });
 
   it('gives system flags in any capitalisation their canonical form, and refuses \\Recent and unknown ones', () => {
-    const upperOrLower = (text: string) => fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length })
-      .map((choices) => [...text].map((character, index) => (choices[index] ? character.toUpperCase() : character.toLowerCase())).join(''));
+    const upperOrLower = (text: string) =>
+      fc
+        .array(fc.boolean(), { minLength: text.length, maxLength: text.length })
+        .map((choices) =>
+          [...text].map((character, index) => (choices[index] ? character.toUpperCase() : character.toLowerCase())).join(''),
+        );
     fc.assert(
-      fc.property(fc.constantFrom(...SYSTEM_FLAGS).chain((flag) => upperOrLower(flag).map((variant) => [flag, variant] as const)), ([flag, variant]) => {
-        expect(normalizeFlag(variant)).toBe(flag);
-      }),
+      fc.property(
+        fc.constantFrom(...SYSTEM_FLAGS).chain((flag) => upperOrLower(flag).map((variant) => [flag, variant] as const)),
+        ([flag, variant]) => {
+          expect(normalizeFlag(variant)).toBe(flag);
+        },
+      ),
     );
     expect(normalizeFlag('\\Recent')).toBeUndefined();
     expect(normalizeFlag('\\Important')).toBeUndefined();

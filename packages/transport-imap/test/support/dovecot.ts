@@ -113,9 +113,21 @@ service pop3-login {
 
 async function makeCertificate(root: string): Promise<void> {
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', join(root, 'key.pem'), '-out', join(root, 'cert.pem'),
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-keyout',
+    join(root, 'key.pem'),
+    '-out',
+    join(root, 'cert.pem'),
   ]);
 }
 
@@ -223,7 +235,12 @@ export async function startDovecot(binary: string, options: { ssl?: boolean } = 
           const mailbox = await client.mailboxOpen(folder, { readOnly: true });
           if (mailbox.exists === 0) continue;
           for await (const fetched of client.fetch('1:*', { uid: true, flags: true, source: true })) {
-            messages.push({ folder, uid: fetched.uid, flags: [...(fetched.flags ?? [])].sort(), source: fetched.source ?? Buffer.alloc(0) });
+            messages.push({
+              folder,
+              uid: fetched.uid,
+              flags: [...(fetched.flags ?? [])].sort(),
+              source: fetched.source ?? Buffer.alloc(0),
+            });
           }
         }
         return messages;
