@@ -19,9 +19,10 @@ import { describe, expect, it } from 'vitest';
  *   a reader decodes it: the generators leave such text out (look-alikes that
  *   are not valid encoded words are generated, and nodemailer encodes them).
  * - Bodies: lines joined by LF (SMTP has only CRLF line ends, which mailparser
- *   gives back as LF, so a lone CR cannot survive). nodemailer ends a
- *   quoted-printable body with a line break, so one trailing LF is ignored in
- *   the comparison.
+ *   gives back as LF, so a lone CR cannot survive). A message ends with a line
+ *   break (SMTP needs one), which a reader keeps as part of a single-part body,
+ *   and nodemailer ends a quoted-printable body with one: so one trailing LF is
+ *   ignored in the comparison.
  * - Addresses are compared in their ASCII form: the headers carry IDN domains
  *   in punycode, and mailparser turns only some of them back into Unicode
  *   (a domain whose first label is an A-label), so either side may be in either form.

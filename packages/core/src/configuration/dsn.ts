@@ -17,12 +17,41 @@ export function parseDsn(dsn: string, key: string): { scheme: string; url: URL }
     const url = new URL(dsn);
     return { scheme: url.protocol.slice(0, -1).toLowerCase(), url };
   } catch (cause) {
-    throw new MailConfigurationError(key, 'not a valid DSN', {
+    // No `cause`: the URL parser's error carries the whole input, password included.
+    throw new MailConfigurationError(key, `not a valid DSN (${(cause as Error).message})`, {
       expected: 'scheme://user:password@host:port/path?option=value',
-      received: JSON.stringify(dsn.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')),
-      cause,
+      received: JSON.stringify(redactDsn(dsn)),
     });
   }
+}
+
+const SECRET_PARAMETER = /pass|pasw|pwd|secret|key|token|credential/i;
+
+/**
+ * A DSN safe to print: the credentials (everything before the last `@` of the
+ * authority) and the values of secret-looking query parameters are masked,
+ * even when the DSN does not parse.
+ * @example redactDsn('smtp://robot:hunter2@mail.example.org:587') // 'smtp://robot:***@mail.example.org:587'
+ */
+export function redactDsn(dsn: string): string {
+  const start = dsn.indexOf('://');
+  if (start < 0) return dsn;
+  const rest = dsn.slice(start + 3);
+  const queryAt = rest.search(/[?#]/);
+  let authority = queryAt < 0 ? rest : rest.slice(0, queryAt);
+  let query = queryAt < 0 ? '' : rest.slice(queryAt);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) {
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    // Only a plain user name is shown; anything else might be a token.
+    const user = colon > 0 && /^[\w.%+-]+$/.test(userinfo.slice(0, colon)) ? `${userinfo.slice(0, colon)}:` : '';
+    authority = `${user}***${authority.slice(at)}`;
+  }
+  query = query.replace(/([?&;])([^=&;#]*)=([^&;#]*)/g, (whole, separator: string, name: string) =>
+    SECRET_PARAMETER.test(name) ? `${separator}${name}=***` : whole,
+  );
+  return `${dsn.slice(0, start)}://${authority}${query}`;
 }
 
 /** The default mapping of a DSN onto section keys. */

@@ -8,26 +8,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Flattens a nested, flat (dot-notation) or mixed dictionary into dotted keys,
- * stripping `prefix` (for example `mail.`) from keys that carry it. Values that
- * are not plain objects (arrays, dates, factory objects) are kept whole.
+ * Flattens a nested, flat (dot-notation) or mixed dictionary into dotted keys.
+ * With a `prefix` (for example `mail.`), only the keys that carry it are kept,
+ * with the prefix removed: as in Marrow Mailer, the mailer's settings can be
+ * picked out of an application's whole configuration. Values that are not
+ * plain objects (arrays, dates, factory objects) are kept whole; empty objects
+ * and undefined values are left out.
  * @throws {MailConfigurationError} when two spellings set the same key differently.
  */
 export function flattenConfig(config: MailerConfig, prefix = ''): Map<string, unknown> {
   const flat = new Map<string, unknown>();
   const visit = (value: unknown, path: string): void => {
-    if (isPlainObject(value) && Object.keys(value).length > 0) {
+    if (isPlainObject(value)) {
       for (const [key, child] of Object.entries(value)) visit(child, path ? `${path}.${key}` : key);
       return;
     }
     if (value === undefined) return;
-    let key = path;
-    if (prefix) {
-      if (!key.startsWith(prefix)) {
-        throw new MailConfigurationError(key, `every key must start with the prefix "${prefix}"`);
-      }
-      key = key.slice(prefix.length);
-    }
+    if (prefix && !path.startsWith(prefix)) return; // another part of the application's settings
+    const key = path.slice(prefix.length);
     if (flat.has(key) && flat.get(key) !== value) {
       throw new MailConfigurationError(path, 'this key is given twice (nested and dotted) with different values');
     }

@@ -45,27 +45,45 @@ function component(flat: Map<string, unknown>, name: string, prefix: string, fal
     config.dsn = url;
   }
   if (config.use === undefined) {
+    const where = prefix ? ` (only keys that start with "${prefix}" are read)` : '';
     throw new MailConfigurationError(`${prefix}${name}.use`, 'missing', {
-      expected: 'a transport name (smtp, ses, sendgrid, sendmail, maildir, mbox, imap, log, mock), a DSN, a package name or a definition object',
+      expected: `a transport name (smtp, ses, sendgrid, sendmail, maildir, mbox, imap, log, mock), a DSN, a package name or a definition object${where}`,
       received: 'nothing',
     });
   }
   return config;
 }
 
+/** Fields that make no sense as a default shared by every message. */
+const NOT_DEFAULTS = new Set(['id']);
+const DEFAULT_NAMES = MESSAGE_FIELD_NAMES.filter((field) => !NOT_DEFAULTS.has(field));
+/** Address fields may be given as `{ name, address }`, so also as `author.name` and `author.address`. */
+const ADDRESS_FIELDS = new Set(['author', 'to', 'cc', 'bcc', 'reply', 'sender', 'notify']);
+
+function unknownMessageKey(key: string, value: unknown, prefix: string, problem = 'unknown key'): MailConfigurationError {
+  return new MailConfigurationError(`${prefix}message.${key}`, problem, {
+    expected: `one of ${DEFAULT_NAMES.map((field) => `${prefix}message.${field}`).join(', ')}`,
+    received: describeValue(key, value),
+  });
+}
+
 function messageDefaults(flat: Map<string, unknown>, prefix: string): MessageFields {
   const section = sectionOf(flat, 'message');
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(section)) {
-    const name = key.split('.')[0] as string;
-    if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name) || (key.includes('.') && name !== 'headers')) {
-      throw new MailConfigurationError(`${prefix}message.${key}`, 'unknown key', {
-        expected: `one of ${MESSAGE_FIELD_NAMES.map((field) => `${prefix}message.${field}`).join(', ')}`,
-        received: describeValue(key, value),
-      });
+    const dot = key.indexOf('.');
+    const name = dot < 0 ? key : key.slice(0, dot);
+    const rest = dot < 0 ? '' : key.slice(dot + 1);
+    if (NOT_DEFAULTS.has(name)) {
+      throw unknownMessageKey(key, value, prefix, 'not a default: every message needs its own');
     }
-    if (name === 'headers' && key.includes('.')) {
-      fields.headers = { ...(fields.headers as object), [key.slice('headers.'.length)]: value };
+    if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name)) throw unknownMessageKey(key, value, prefix);
+    if (rest && name === 'headers') {
+      fields.headers = { ...(fields.headers as object), [rest]: value };
+    } else if (rest && ADDRESS_FIELDS.has(name) && (rest === 'name' || rest === 'address')) {
+      fields[name] = { ...(fields[name] as object), [rest]: value };
+    } else if (rest) {
+      throw unknownMessageKey(key, value, prefix);
     } else if ((name === 'retries' || name === 'priority') && typeof value === 'string' && /^\d+$/.test(value)) {
       fields[name] = Number(value);
     } else if (name === 'date' && typeof value === 'string') {
@@ -78,7 +96,7 @@ function messageDefaults(flat: Map<string, unknown>, prefix: string): MessageFie
     if (!(error instanceof MessageError)) throw error;
     const field = (error.field ?? '').split('.')[0] || 'message';
     throw new MailConfigurationError(`${prefix}message.${field}`, error.message, {
-      received: describeValue(field, section[field]),
+      received: describeValue(field, fields[field]),
       cause: error,
     });
   }

@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import type { ConfigSection } from './config-section.js';
 
-const SECRET_KEY = /pass|secret|key|token|credential/i;
+// Generous on purpose (`keyfile` is masked too): a misspelt `pasword` must not leak either.
+const SECRET_KEY = /pass|pasw|pwd|secret|key|token|credential/i;
 
-/** Prints a received value for an error message, masking anything secret. */
+/** Prints a received value for an error message, masking anything secret (whatever its type). */
 export function describeValue(key: string, value: unknown): string {
-  if (SECRET_KEY.test(key) && typeof value === 'string') return '[redacted]';
+  if (SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return '[redacted]';
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || ['number', 'boolean', 'undefined'].includes(typeof value)) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function toNumber(value: unknown): unknown {
