@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DeliveredMessage } from '@mailroom/transport-test-suite';
 import { type ApiError, validateMail } from './sendgrid-rules.js';
 
-/** A reply to send instead of processing the next request. */
+/** A reply to send instead of processing the next request; status 0 drops the connection instead. */
 export interface InjectedReply {
   status: number;
   headers?: Record<string, string>;
@@ -43,9 +43,15 @@ export interface AcceptedMail {
 
 const MAX_BODY = 30 * 1024 * 1024;
 
-function reply(outgoing: ServerResponse, status: number, errors: ApiError[] = [], headers: Record<string, string> = {}): void {
-  outgoing.writeHead(status, { 'content-type': 'application/json', ...headers });
-  outgoing.end(JSON.stringify({ errors: errors.map((error) => ({ ...error, help: null })) }));
+/** A status, SendGrid's error list when it failed, and headers. */
+interface Answer {
+  status: number;
+  errors?: ApiError[];
+  headers: Record<string, string>;
+}
+
+function refuse(status: number, message: string, field: string | null = null): Answer {
+  return { status, errors: [{ message, field }], headers: {} };
 }
 
 /**
@@ -129,54 +135,53 @@ export class SendGridServer {
       size += (chunk as Buffer).length;
       if (size <= MAX_BODY) chunks.push(chunk as Buffer);
     }
-    if (incoming.method !== 'POST' || incoming.url !== '/v3/mail/send')
-      return reply(outgoing, 404, [{ message: 'not found', field: null }]);
-    const authorization = incoming.headers.authorization;
-    if (authorization === `Bearer ${this.options.restrictedKey}`)
-      return reply(outgoing, 403, [{ message: 'access forbidden', field: null }]);
-    if (authorization !== `Bearer ${this.key}`) {
-      return reply(outgoing, 401, [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null }]);
+    const answer = this.#answer(incoming, Buffer.concat(chunks), size);
+    if (answer === 'drop') {
+      outgoing.destroy();
+      return;
     }
+    outgoing.writeHead(answer.status, answer.errors ? { 'content-type': 'application/json', ...answer.headers } : answer.headers);
+    outgoing.end(answer.errors ? JSON.stringify({ errors: answer.errors.map((error) => ({ ...error, help: null })) }) : undefined);
+  }
+
+  /** What SendGrid would answer: authentication first, then an injected reply, then the payload rules. */
+  #answer(incoming: IncomingMessage, raw: Buffer, size: number): Answer | 'drop' {
+    const authorization = incoming.headers.authorization;
+    if (incoming.method !== 'POST' || incoming.url !== '/v3/mail/send') return refuse(404, 'not found');
+    if (authorization === `Bearer ${this.options.restrictedKey}`) return refuse(403, 'access forbidden');
+    if (authorization !== `Bearer ${this.key}`) return refuse(401, 'The provided authorization grant is invalid, expired, or revoked');
     const injected = this.#replies.shift();
+    if (injected?.status === 0) return 'drop';
     if (injected)
-      return reply(
-        outgoing,
-        injected.status,
-        injected.errors ?? [{ message: `injected ${injected.status}`, field: null }],
-        injected.headers,
-      );
-    if (size > MAX_BODY)
-      return reply(outgoing, 413, [
-        { message: 'The total size of your email, including attachments, must be less than 30MB.', field: null },
-      ]);
+      return {
+        status: injected.status,
+        errors: injected.errors ?? [{ message: `injected ${injected.status}`, field: null }],
+        headers: injected.headers ?? {},
+      };
+    if (size > MAX_BODY) return refuse(413, 'The total size of your email, including attachments, must be less than 30MB.');
     if (!String(incoming.headers['content-type']).startsWith('application/json'))
-      return reply(outgoing, 415, [{ message: 'Content-Type should be application/json.', field: null }]);
+      return refuse(415, 'Content-Type should be application/json.');
     let body: unknown;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
-      return reply(outgoing, 400, [{ message: 'Bad Request', field: null }]);
+      return refuse(400, 'Bad Request');
     }
     this.received.push(body);
     const errors = validateMail(body);
-    if (errors.length > 0) return reply(outgoing, 400, errors);
+    if (errors.length > 0) return { status: 400, errors, headers: {} };
     const mail = body as AcceptedMail['body'];
-    const domain = String(mail.from.email).split('@')[1]?.toLowerCase() ?? '';
+    const domain = mail.from.email.split('@')[1]?.toLowerCase() ?? '';
     if (this.options.verifiedDomains && !this.options.verifiedDomains.includes(domain)) {
-      return reply(outgoing, 403, [
-        {
-          message: 'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.',
-          field: 'from',
-        },
-      ]);
+      return refuse(
+        403,
+        'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.',
+        'from',
+      );
     }
-    if (mail.mail_settings?.sandbox_mode?.enable) {
-      outgoing.writeHead(200);
-      return void outgoing.end();
-    }
+    if (mail.mail_settings?.sandbox_mode?.enable) return { status: 200, headers: {} };
     const id = randomBytes(16).toString('base64url').slice(0, 22);
     this.accepted.push({ id, body: mail });
-    outgoing.writeHead(202, { 'x-message-id': id });
-    outgoing.end();
+    return { status: 202, headers: { 'x-message-id': id } };
   }
 }

@@ -1,0 +1,178 @@
+import {
+  MailConfigurationError,
+  Mailer,
+  Message,
+  MessageFailedError,
+  type RetryEvent,
+  silentLogger,
+  TransportFailedError,
+} from '@mailroom/core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import sendgrid from '../src/index.js';
+import { RetryPause, retryAfter } from '../src/retry-pause.js';
+import { type InjectedReply, SendGridServer } from './sendgrid-server.js';
+
+const server = new SendGridServer('SG.errors-key', { restrictedKey: 'SG.read-only-key', verifiedDomains: ['example.org'] });
+
+function message(author = 'sender@example.org'): Message {
+  return new Message({ author, to: 'alice@example.org', subject: 'errors', plain: 'Hello' });
+}
+
+/** Delivers one message on a fresh instance and returns what it threw (or undefined). */
+async function attempt(section: Record<string, unknown> = {}, mail = message()): Promise<unknown> {
+  const transport = sendgrid.create(sendgrid.parseOptions({ key: server.key, baseUrl: server.url, ...section }), { logger: silentLogger });
+  await transport.startup();
+  try {
+    await transport.deliver(mail);
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    await transport.shutdown();
+  }
+}
+
+const injected: [string, InjectedReply, typeof TransportFailedError | typeof MessageFailedError][] = [
+  ['429 without Retry-After', { status: 429, errors: [{ message: 'too many requests', field: null }] }, TransportFailedError],
+  ['500', { status: 500, errors: [{ message: 'internal error', field: null }] }, TransportFailedError],
+  ['502', { status: 502 }, TransportFailedError],
+  ['503', { status: 503 }, TransportFailedError],
+  [
+    '400 with a field',
+    { status: 400, errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email' }] },
+    MessageFailedError,
+  ],
+  [
+    '413',
+    { status: 413, errors: [{ message: 'The total size of your email, including attachments, must be less than 30MB.', field: null }] },
+    MessageFailedError,
+  ],
+];
+
+describe('SendGrid error mapping', () => {
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  beforeEach(() => {
+    server.reset();
+  });
+
+  for (const [title, reply, expected] of injected) {
+    it(`maps ${title} to ${expected.name}, with SendGrid's text`, async () => {
+      server.inject(reply);
+      const error = (await attempt()) as MessageFailedError;
+      expect(error).toBeInstanceOf(expected);
+      expect(error.statusCode).toBe(reply.status);
+      for (const item of reply.errors ?? []) expect(error.message).toContain(item.message);
+      if (reply.errors?.[0]?.field) expect(error.response).toContain(reply.errors[0].field);
+    });
+  }
+
+  it('maps a refused key (401) to MailConfigurationError naming transport.key, without the key', async () => {
+    const error = (await attempt({ key: 'SG.revoked' })) as MailConfigurationError;
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('transport.key');
+    expect(error.statusCode).toBe(401);
+    expect(error.message).toContain('The provided authorization grant is invalid, expired, or revoked');
+    expect(error.message).not.toContain('SG.revoked');
+  });
+
+  it('maps a key without mail.send (403) to MailConfigurationError naming transport.key', async () => {
+    const error = (await attempt({ key: 'SG.read-only-key' })) as MailConfigurationError;
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('transport.key');
+    expect(error.message).toContain('mail.send permission');
+  });
+
+  it('maps an unverified sender (403 about from) to MessageFailedError', async () => {
+    const error = (await attempt({}, message('sender@unverified.example'))) as MessageFailedError;
+    expect(error).toBeInstanceOf(MessageFailedError);
+    expect(error.statusCode).toBe(403);
+    expect(error.message).toContain('verified Sender Identity');
+  });
+
+  it('maps a wrong base URL (404) to MailConfigurationError naming transport.baseUrl', async () => {
+    const error = (await attempt({ baseUrl: `${server.url}/wrong` })) as MailConfigurationError;
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('transport.baseUrl');
+  });
+
+  it('maps a dropped connection and a closed port to TransportFailedError', async () => {
+    server.inject({ status: 0 });
+    expect(await attempt()).toBeInstanceOf(TransportFailedError);
+    expect(await attempt({ baseUrl: 'http://127.0.0.1:9' })).toBeInstanceOf(TransportFailedError);
+  });
+
+  it('retries 429 (honouring Retry-After) and 5xx through the Mailer, then delivers once', async () => {
+    server.inject(
+      { status: 429, headers: { 'Retry-After': '1' }, errors: [{ message: 'too many requests', field: null }] },
+      { status: 500 },
+      { status: 503 },
+    );
+    const mailer = new Mailer({ transport: { use: sendgrid, key: server.key, baseUrl: server.url } });
+    const retries: RetryEvent[] = [];
+    mailer.on('retry', (event) => retries.push(event));
+    await mailer.start();
+    const result = await mailer.send(message());
+    await mailer.stop();
+    expect(result.attempts).toBe(4);
+    expect(retries.map((event) => [(event.error as Error).name, (event.error as TransportFailedError).statusCode])).toEqual([
+      ['TransportFailedError', 429],
+      ['TransportFailedError', 500],
+      ['TransportFailedError', 503],
+    ]);
+    expect(server.accepted).toHaveLength(1);
+  });
+
+  it('does not retry a refused message', async () => {
+    server.inject({ status: 400, errors: [{ message: 'Invalid type.', field: 'from' }] });
+    const mailer = new Mailer({ transport: { use: sendgrid, key: server.key, baseUrl: server.url } });
+    await mailer.start();
+    await expect(mailer.send(message())).rejects.toMatchObject({ name: 'DeliveryFailedError', attempts: 1, statusCode: 400 });
+    await mailer.stop();
+  });
+});
+
+describe('Retry-After', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads seconds, an HTTP date or X-RateLimit-Reset, capped by the limit', () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    expect(retryAfter({ 'retry-after': '7' }, 60_000, now)).toBe(7000);
+    expect(retryAfter({ 'retry-after': 'Sun, 01 Mar 2026 10:00:30 GMT' }, 60_000, now)).toBe(30_000);
+    expect(retryAfter({ 'x-ratelimit-reset': String(now / 1000 + 12) }, 60_000, now)).toBe(12_000);
+    expect(retryAfter({ 'retry-after': '3600' }, 60_000, now)).toBe(60_000);
+    expect(retryAfter({ 'retry-after': 'soon' }, 60_000, now)).toBe(0);
+    expect(retryAfter({}, 60_000, now)).toBe(0);
+  });
+
+  it('makes every sender sharing the pause wait until it ends', async () => {
+    vi.useFakeTimers();
+    const pause = new RetryPause();
+    const signal = new AbortController().signal;
+    pause.extend(2000);
+    let passed = false;
+    const waiting = pause.wait(signal).then(() => {
+      passed = true;
+    });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(passed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await waiting;
+    expect(passed).toBe(true);
+  });
+
+  it('stops waiting when the transport shuts down', async () => {
+    const pause = new RetryPause();
+    const aborter = new AbortController();
+    pause.extend(60_000);
+    const waiting = pause.wait(aborter.signal);
+    aborter.abort(new Error('shut down'));
+    await expect(waiting).rejects.toThrow('shut down');
+  });
+});

@@ -1,0 +1,111 @@
+import { MailConfigurationError, Mailer, Message, silentLogger } from '@mailroom/core';
+import sendgridMail from '@sendgrid/mail';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sendgrid, { parseOptions } from '../src/index.js';
+import { SendGridServer } from './sendgrid-server.js';
+
+describe('SendGrid options', () => {
+  it('has defaults and keeps the prefix for error messages', () => {
+    expect(parseOptions({ key: 'SG.x' }, 'mail.transport.')).toEqual({
+      key: 'SG.x',
+      baseUrl: 'https://api.sendgrid.com',
+      timeout: 30_000,
+      categories: [],
+      customArgs: {},
+      maxRetryAfter: 60,
+      sandbox: false,
+      prefix: 'mail.transport.',
+    });
+  });
+
+  it('picks the EU endpoint with region eu, unless a base URL is given', () => {
+    expect(parseOptions({ key: 'SG.x', region: 'eu' }).baseUrl).toBe('https://api.eu.sendgrid.com');
+    expect(parseOptions({ key: 'SG.x', region: 'eu', baseUrl: 'http://127.0.0.1:8080/' }).baseUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('coerces strings and reads categories and custom args in every form', () => {
+    expect(parseOptions({ key: 'SG.x', timeout: '500', sandbox: 'yes', categories: 'a, b, a' })).toMatchObject({
+      timeout: 500,
+      sandbox: true,
+      categories: ['a', 'b'],
+    });
+    expect(parseOptions({ key: 'SG.x', customArgs: 'tenant=acme,region=eu' }).customArgs).toEqual({ tenant: 'acme', region: 'eu' });
+    expect(parseOptions({ key: 'SG.x', 'customArgs.tenant': 'acme' }).customArgs).toEqual({ tenant: 'acme' });
+  });
+
+  it('names the missing key and never repeats a secret', () => {
+    expect(() => parseOptions({}, 'mail.transport.')).toThrow(/mail\.transport\.key/);
+    try {
+      parseOptions({ key: 'SG.very-secret', timeout: 'soon' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(MailConfigurationError);
+      expect(String(error)).not.toContain('SG.very-secret');
+    }
+  });
+
+  it('takes custom args nested in a Mailer configuration', async () => {
+    const mailer = new Mailer({ transport: { use: sendgrid, key: 'SG.x', customArgs: { tenant: 'acme' } } });
+    await mailer.start();
+    await mailer.stop();
+  });
+
+  it('reads a DSN: sendgrid://KEY@default?option=value', async () => {
+    expect(sendgrid.fromDsn?.(new URL('sendgrid://SG.abc@default?categories=a,b&sandbox=true'))).toEqual({
+      key: 'SG.abc',
+      categories: 'a,b',
+      sandbox: 'true',
+    });
+    expect(sendgrid.fromDsn?.(new URL('sendgrid://:SG.abc@api.eu.sendgrid.com'))).toEqual({
+      key: 'SG.abc',
+      baseUrl: 'https://api.eu.sendgrid.com',
+    });
+    const mailer = new Mailer({ transport: 'sendgrid://SG.abc@default' });
+    await mailer.start();
+    await mailer.stop();
+  });
+});
+
+describe('SendGrid instances', () => {
+  const first = new SendGridServer('SG.first');
+  const second = new SendGridServer('SG.second');
+  beforeAll(async () => {
+    await Promise.all([first.start(), second.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('are independent: their own key and base URL, and shutting one down leaves the other working', async () => {
+    const create = (server: SendGridServer) =>
+      sendgrid.create(sendgrid.parseOptions({ key: server.key, baseUrl: server.url }), { logger: silentLogger });
+    const [one, two] = [create(first), create(second)];
+    await Promise.all([one.startup(), two.startup()]);
+    const mail = (subject: string) => new Message({ author: 'a@example.org', to: 'b@example.org', subject, plain: 'x' });
+    await Promise.all([one.deliver(mail('one')), two.deliver(mail('two'))]);
+    await one.shutdown();
+    await two.deliver(mail('two again'));
+    await two.shutdown();
+    expect(first.accepted.map((item) => item.body.subject)).toEqual(['one']);
+    expect(second.accepted.map((item) => item.body.subject)).toEqual(['two', 'two again']);
+  });
+
+  it('never touch the shared default instance of @sendgrid/mail', () => {
+    const shared = sendgridMail as unknown as { client: { auth: string; defaultRequest: { baseUrl: string } } };
+    expect(shared.client.auth).toBe('');
+    expect(shared.client.defaultRequest.baseUrl).toBe('https://api.sendgrid.com/');
+  });
+
+  it('survive startup and shutdown cycles', async () => {
+    const transport = sendgrid.create(sendgrid.parseOptions({ key: first.key, baseUrl: first.url }), { logger: silentLogger });
+    for (const cycle of [1, 2, 3]) {
+      await transport.startup();
+      expect(transport.connected).toBe(true);
+      await transport.deliver(new Message({ author: 'a@example.org', to: 'b@example.org', subject: `cycle ${cycle}`, plain: 'x' }));
+      await transport.shutdown();
+      expect(transport.connected).toBe(false);
+    }
+    await expect(
+      transport.deliver(new Message({ author: 'a@example.org', to: 'b@example.org', subject: 'late', plain: 'x' })),
+    ).rejects.toThrow('not started');
+  });
+});
