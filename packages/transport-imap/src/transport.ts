@@ -23,13 +23,17 @@ export interface ImapReceipt extends TransportReceipt {
   uidValidity?: string;
 }
 
-/** imapflow's log calls, sent to our logger at its most verbose levels: every failure that matters is raised as an error anyway. */
+/**
+ * imapflow's log calls, sent to our logger at its most verbose levels (its
+ * warnings at debug): every failure that matters reaches the caller as an error anyway.
+ */
 function imapflowLogger(logger: Logger): ImapFlowOptions['logger'] {
-  const quiet = (fields: unknown) =>
-    logger.trace(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
-  const loud = (fields: unknown) =>
-    logger.debug(typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : { msg: String(fields) });
-  return { trace: quiet, debug: quiet, info: quiet, warn: loud, error: loud, fatal: loud } as unknown as ImapFlowOptions['logger'];
+  // Called on the logger itself: pino's methods need their `this`.
+  const forward = (level: 'trace' | 'debug') => (entry: unknown) =>
+    logger[level](typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { msg: String(entry) });
+  const quiet = forward('trace');
+  const loud = forward('debug');
+  return { trace: quiet, debug: quiet, info: quiet, warn: loud, error: loud, fatal: loud };
 }
 
 async function readCertificateAuthority(options: ImapOptions): Promise<Buffer | undefined> {

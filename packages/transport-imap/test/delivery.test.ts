@@ -91,4 +91,37 @@ describe.runIf(dovecot)('imap delivery into Dovecot', () => {
     const [message] = await server.readBack('Sent');
     expect(message?.flags).toContain('\\Seen');
   });
+
+  it('appends to a folder with a non-ASCII name (modified UTF-7 on the wire)', async () => {
+    const instance = transport({ folder: 'Archiv-Grüße', create: true });
+    await instance.startup();
+    await instance.deliver(suiteMessage('utf7', 0));
+    await instance.shutdown();
+    expect(await server.folders()).toContain('Archiv-Grüße');
+    expect(await server.readBack('Archiv-Grüße')).toHaveLength(1);
+  });
+
+  it("sends imapflow's log to the Mailer's logger at trace, without the password", async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (fields: unknown, message?: string) =>
+      lines.push(`${level} ${JSON.stringify(fields)} ${message ?? ''}`);
+    const logger = {
+      trace: record('trace'),
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+      fatal: record('fatal'),
+    };
+    const section = { host: server.host, port: server.port, username: server.username, password: server.password };
+    const instance = imapTransport.create(imapTransport.parseOptions(section), { logger });
+    await instance.startup();
+    await instance.deliver(suiteMessage('logged', 0));
+    await instance.shutdown();
+    expect(lines.some((line) => line.startsWith('trace ') && line.includes('APPEND'))).toBe(true);
+    expect(lines.filter((line) => !line.startsWith('trace ') && !line.startsWith('debug '))).toEqual([]);
+    const plain = Buffer.from(`\0${server.username}\0${server.password}`).toString('base64');
+    expect(lines.join('\n')).not.toContain(server.password);
+    expect(lines.join('\n')).not.toContain(plain);
+  });
 });
