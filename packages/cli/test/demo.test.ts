@@ -1,0 +1,30 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDemo } from '../src/commands/demo.js';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('mailroom demo', () => {
+  it('delivers a personalized newsletter into a maildir, every message complete', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mailroom-demo-'));
+    const report = await runDemo({ dir, recipients: 60 });
+    expect(report).toMatchObject({ delivered: 60, failed: 0, files: 60 });
+    const folder = join(dir, 'maildir', 'new');
+    const names = await readdir(folder);
+    const parsed = await Promise.all(names.map(async (name) => simpleParser(await readFile(join(folder, name)))));
+    const readers = parsed.map((mail) => /Hello (Reader \d+),/.exec(mail.text ?? '')?.[1]).sort();
+    expect(new Set(readers).size).toBe(60);
+    for (const mail of parsed) {
+      expect(mail.from?.text).toBe('Mailroom Demo <demo@example.org>');
+      expect(mail.html).toContain('This is your Mailroom newsletter.');
+      expect(mail.attachments[0]?.filename).toBe('notes.txt');
+      expect(mail.headers.get('organization')).toBe('Mailroom');
+    }
+  });
+});
