@@ -21,7 +21,7 @@ describe('mailroom demo', () => {
     const readers = parsed.map((mail) => /Hello (Reader \d+),/.exec(mail.text ?? '')?.[1]).sort();
     expect(new Set(readers).size).toBe(60);
     for (const mail of parsed) {
-      expect(mail.from?.text).toBe('Mailroom Demo <demo@example.org>');
+      expect(mail.from?.value[0]).toMatchObject({ name: 'Mailroom Demo', address: 'demo@example.org' });
       expect(mail.html).toContain('This is your Mailroom newsletter.');
       expect(mail.attachments[0]?.filename).toBe('notes.txt');
       expect(mail.headers.get('organization')).toBe('Mailroom');
