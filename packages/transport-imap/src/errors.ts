@@ -64,7 +64,7 @@ export function startupError(error: unknown, options: ImapOptions): MailError {
     );
   }
   const hint =
-    failure.tlsFailed || /certificate|tls|ssl/i.test(failure.message ?? '')
+    failure.tlsFailed || /CERT/.test(failure.code ?? '') || /certificate/i.test(failure.message ?? '')
       ? ` (a private or self-signed certificate needs ${options.prefix}ca)`
       : '';
   const reason = failure.code && !(failure.message ?? '').includes(failure.code) ? `${failure.code}: ${failure.message}` : failure.message;
