@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
 
 /**
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .description('Mailroom: send mail, stress-test delivery managers, run lists')
     .version('0.1.0')
     .showHelpAfterError();
+  registerSend(program);
   registerStress(program);
   registerDemo(program);
   return program;
