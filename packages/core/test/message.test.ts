@@ -86,6 +86,7 @@ describe('Message fields', () => {
     ['attachments', 'report.pdf'],
     ['attachments', [{ content: 'no name' }]],
     ['headers', 'X-Tag: a'],
+    ['encoding', 'iso-8859-1'],
   ])('refuses %s = %j with a typed error', (field, value) => {
     const error = messageError(() => new Message({ [field]: value } as never));
     expect(error.field?.split('.')[0]).toBe(field);
@@ -171,6 +172,23 @@ describe('Message fields', () => {
     expect(message.headers).toEqual([['X-Other', '1'], ['x-tag', 'c']]);
     message.removeHeader('X-OTHER');
     expect(message.headers).toEqual([['x-tag', 'c']]);
+  });
+
+  it('refuses extra headers that the message writes itself, pointing at the field', () => {
+    for (const [name, field] of [['Bcc', 'bcc'], ['from', 'author'], ['Subject', 'subject'], ['Message-ID', 'id'], ['X-Priority', 'priority']]) {
+      const error = messageError(() => new Message({ headers: { [name as string]: 'x' } }));
+      expect(error.code).toBe('EFIELD');
+      expect(error.field).toBe(`headers.${name}`);
+      expect(error.message).toContain(`"${field}"`);
+    }
+    for (const name of ['Content-Type', 'MIME-Version', 'Content-Transfer-Encoding']) {
+      expect(messageError(() => new Message().setHeader(name, 'text/html')).message).toContain('MIME builder');
+    }
+  });
+
+  it('accepts Marrow Mailer\'s encoding "utf-8" and the transfer encodings, in any case', () => {
+    expect(new Message({ encoding: 'UTF-8' }).encoding).toBe('utf-8');
+    expect(new Message({ encoding: 'Base64' }).encoding).toBe('base64');
   });
 
   it('is not raw, and an address list field accepts an Address', () => {

@@ -128,6 +128,7 @@ describe('Message.raw', () => {
     expect(() => Message.raw(POST, { from: 'nobody', to: 'b@example.org' })).toThrow(MessageError);
     expect(() => Message.raw(POST, { from: 'a@example.org', to: 'b@example.org\r\nX: y' })).toThrow(MessageError);
     expect(() => Message.raw(42 as never, ENVELOPE)).toThrow(MessageError);
+    expect(() => Message.raw(POST, undefined as never)).toThrow(expect.objectContaining({ code: 'ERAW' }));
     const empty = Message.raw(POST, { from: 'a@example.org', to: [] });
     expect(() => empty.validate()).toThrow(expect.objectContaining({ code: 'ENORECIPIENTS' }));
   });

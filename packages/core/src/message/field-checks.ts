@@ -71,3 +71,37 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
 }
+
+/** Headers a composed message writes itself, with the field that sets each ('' for the MIME builder's own). */
+const OWNED_HEADERS: Readonly<Record<string, string>> = {
+  from: 'author',
+  to: 'to',
+  cc: 'cc',
+  bcc: 'bcc',
+  'reply-to': 'reply',
+  sender: 'sender',
+  'disposition-notification-to': 'notify',
+  subject: 'subject',
+  organization: 'organization',
+  date: 'date',
+  'message-id': 'id',
+  'x-priority': 'priority',
+  'x-msmail-priority': 'priority',
+  importance: 'priority',
+  'mime-version': '',
+  'content-type': '',
+  'content-transfer-encoding': '',
+  'content-disposition': '',
+};
+
+/**
+ * Refuses an extra header that the message writes itself: given twice, it
+ * would either be dropped or duplicated (two Content-Type headers break the MIME).
+ * @throws {MessageError} `EFIELD` naming `headers.<name>`.
+ */
+export function assertExtraHeader(name: string): void {
+  const field = OWNED_HEADERS[name.toLowerCase()];
+  if (field === undefined) return;
+  const instead = field ? `set the "${field}" field instead` : 'the MIME builder writes it';
+  throw new MessageError('EFIELD', `The header ${name} cannot be given in headers: ${instead}`, { field: `headers.${name}` });
+}

@@ -43,9 +43,12 @@ export interface MessageFields {
   /** Attachments and embedded images. */
   attachments?: readonly Attachment[];
   /**
-   * Content transfer encoding for the bodies: `quoted-printable` or `base64`;
-   * `utf-8` (Marrow Mailer's meaning: the charset, always UTF-8 here) means "choose".
+   * Content transfer encoding for the bodies: `quoted-printable` or `base64`.
+   * `utf-8` (Marrow Mailer's meaning: the charset, always UTF-8 here), `7bit`
+   * and `8bit` mean "choose": 7bit when the text allows, else quoted-printable
+   * or base64, whichever is shorter.
    * @default chosen per body
+   * @throws {MessageError} `EFIELD` for any other value (for example another charset).
    */
   encoding?: string;
   /** `Date:`. @default the time the MIME is built */

@@ -7,11 +7,17 @@ import type { DeliveryResult, MessageSender } from '../delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
 import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
-import { checkAttachment, checkedAttachments, checkedBody, checkedText } from './field-checks.js';
+import { assertExtraHeader, checkAttachment, checkedAttachments, checkedBody, checkedText } from './field-checks.js';
 import { type Body, type HeadersInput, MESSAGE_FIELD_NAMES, type MessageFields, type Priority, type RawSource } from './message-fields.js';
 import { assertHeaderName, RawContent } from './raw-content.js';
 
 const PRIORITIES = new Set<unknown>([1, 2, 3, 4, 5, 'high', 'normal', 'low']);
+/**
+ * Transfer encodings for the bodies, and Marrow Mailer's charset names (UTF-8 is
+ * the only charset here). `7bit` and `8bit` mean "as plain as possible": text
+ * that is not 7-bit clean is still encoded, as MailComposer writes 7-bit-safe MIME.
+ */
+const ENCODINGS = new Set(['quoted-printable', 'base64', 'utf-8', 'utf8', '7bit', '8bit']);
 
 /** Options of {@link Message.raw}: the envelope a raw message is sent with. */
 export interface RawMessageOptions {
@@ -70,6 +76,9 @@ export class Message {
    * the body is never re-encoded.
    */
   static raw(source: RawSource, options: RawMessageOptions): Message {
+    if (typeof options !== 'object' || options === null) {
+      throw new MessageError('ERAW', 'Message.raw(source, { from, to }) needs the envelope: the sender and the recipients', { field: 'from' });
+    }
     const message = new Message();
     message.#raw = new RawContent(source);
     message.#sender = Address.parse(options.from, 'from');
@@ -138,7 +147,14 @@ export class Message {
   get organization(): string | undefined { return this.#organization; }
   set organization(value: string | undefined) { this.#composedOnly('organization'); this.#organization = checkedText(value, 'organization'); }
   get encoding(): string | undefined { return this.#encoding; }
-  set encoding(value: string | undefined) { this.#composedOnly('encoding'); this.#encoding = checkedText(value, 'encoding'); }
+  set encoding(value: string | undefined) {
+    this.#composedOnly('encoding');
+    const encoding = checkedText(value, 'encoding')?.toLowerCase();
+    if (encoding !== undefined && !ENCODINGS.has(encoding)) {
+      throw new MessageError('EFIELD', `encoding must be "quoted-printable", "base64", "7bit", "8bit" or "utf-8" (the charset, always UTF-8); got ${JSON.stringify(value)}`, { field: 'encoding' });
+    }
+    this.#encoding = encoding;
+  }
 
   get priority(): Priority | undefined { return this.#priority; }
   set priority(value: Priority | undefined) {
@@ -190,6 +206,7 @@ export class Message {
     const entries: [string, string | readonly string[]][] = Array.isArray(value) ? [...value] : Object.entries(value);
     for (const [name, values] of entries) {
       assertHeaderName(name);
+      assertExtraHeader(name);
       for (const item of Array.isArray(values) ? values : [values]) {
         assertNoLineBreak(String(item), `headers.${name}`);
         pairs.push([name, String(item)]);
