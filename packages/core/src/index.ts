@@ -5,6 +5,7 @@ export { isDefinition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES } fr
 export { isDsn, parseDsn, sectionFromDsn } from './configuration/dsn.js';
 export { flattenConfig } from './configuration/flatten.js';
 export { type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
+export { invalidOption, parseNamedValues } from './configuration/named-values.js';
 export { describeValue, option, parseSection } from './configuration/options-schema.js';
 export type { DeliveryResult, MessageSender, RecipientRejection, TransportReceipt } from './delivery-result.js';
 export * from './errors/index.js';

@@ -1,4 +1,4 @@
-import { type ConfigSection, describeValue, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { type ConfigSection, invalidOption, option, parseNamedValues, parseSection } from '@mailroom/core';
 import { z } from 'zod';
 
 /** Options of the SendGrid transport (`transport.*`). */
@@ -33,37 +33,6 @@ const shape = {
   sandbox: option.boolean().default(false),
 };
 
-function invalid(key: string, expected: string, value: unknown): MailConfigurationError {
-  return new MailConfigurationError(key, 'invalid value', { expected, received: describeValue(key, value) });
-}
-
-/** Collects custom arguments given as an object, as `name=value,...` text, or as flattened `customArgs.<name>` keys. */
-function parseCustomArgs(section: ConfigSection, prefix: string): Record<string, string> {
-  const args: Record<string, string> = {};
-  const given = section.customArgs;
-  if (typeof given === 'string') {
-    for (const pair of given
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean)) {
-      const [name = '', ...rest] = pair.split('=');
-      if (rest.length === 0) throw invalid(`${prefix}customArgs`, 'name=value pairs separated by commas', given);
-      args[name.trim()] = rest.join('=').trim();
-    }
-  } else if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
-    Object.assign(args, given);
-  } else if (given !== undefined) {
-    throw invalid(`${prefix}customArgs`, 'an object of name: value, or "name=value,..."', given);
-  }
-  for (const [key, value] of Object.entries(section)) {
-    if (key.startsWith('customArgs.')) args[key.slice('customArgs.'.length)] = value as string;
-  }
-  for (const [name, value] of Object.entries(args)) {
-    // SendGrid takes only strings here; a number would be refused at send time, so say so now.
-    if (name === '' || typeof value !== 'string') throw invalid(`${prefix}customArgs.${name}`, 'a string value', value);
-  }
-  return args;
-}
 
 /**
  * Validates the `transport.*` keys of the SendGrid transport. Besides the
@@ -78,13 +47,13 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Sen
   const { region, baseUrl, ...parsed } = parseSection(shape, rest, prefix);
   const categories = [...new Set(parsed.categories)];
   if (categories.length > 10 || categories.some((category) => category.length > 255)) {
-    throw invalid(`${prefix}categories`, 'at most 10 categories of up to 255 characters', section.categories);
+    throw invalidOption(`${prefix}categories`, 'at most 10 categories of up to 255 characters', section.categories);
   }
   return {
     ...parsed,
     categories,
     baseUrl: (baseUrl ?? BASE_URLS[region]).replace(/\/+$/, ''),
-    customArgs: parseCustomArgs(section, prefix),
+    customArgs: parseNamedValues(section, 'customArgs', prefix),
     prefix,
   };
 }

@@ -1,4 +1,4 @@
-import { type ConfigSection, describeValue, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { type ConfigSection, MailConfigurationError, option, parseNamedValues, parseSection } from '@mailroom/core';
 import { z } from 'zod';
 
 /** Options of the Amazon SES v2 transport (`transport.*`). */
@@ -31,39 +31,11 @@ export interface SesOptions {
 const SES_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
 
-function invalid(key: string, expected: string, value: unknown): MailConfigurationError {
-  return new MailConfigurationError(key, 'invalid value', { expected, received: describeValue(key, value) });
-}
-
-/** Collects tags given as an object, as `name=value,...` text, or as flattened `tags.<name>` keys. */
-function parseTags(section: ConfigSection, prefix: string): Record<string, string> {
-  const tags: Record<string, string> = {};
-  const given = section.tags;
-  if (typeof given === 'string') {
-    for (const pair of given
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean)) {
-      const [name = '', ...rest] = pair.split('=');
-      if (rest.length === 0) throw invalid(`${prefix}tags`, 'name=value pairs separated by commas', given);
-      tags[name.trim()] = rest.join('=').trim();
-    }
-  } else if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
-    Object.assign(tags, given);
-  } else if (given !== undefined) {
-    throw invalid(`${prefix}tags`, 'an object of name: value, or "name=value,..."', given);
-  }
-  for (const [key, value] of Object.entries(section)) {
-    if (key.startsWith('tags.')) tags[key.slice('tags.'.length)] = value as string;
-  }
-  for (const [name, value] of Object.entries(tags)) {
-    const key = `${prefix}tags.${name}`;
-    if (!SES_NAME.test(name)) throw invalid(key, 'a tag name of 1 to 256 ASCII letters, digits, "_" or "-"', name);
-    if (typeof value !== 'string' || !SES_NAME.test(value)) {
-      throw invalid(key, 'a tag value of 1 to 256 ASCII letters, digits, "_" or "-"', value);
-    }
-  }
-  return tags;
+/** Checks one message tag: SES allows only these characters in tag names and values. */
+function checkTag(name: string, value: unknown): string | undefined {
+  if (!SES_NAME.test(name)) return 'a tag name of 1 to 256 ASCII letters, digits, "_" or "-"';
+  if (typeof value !== 'string' || !SES_NAME.test(value)) return 'a tag value of 1 to 256 ASCII letters, digits, "_" or "-"';
+  return undefined;
 }
 
 const shape = {
@@ -103,5 +75,5 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Ses
   if (parsed.token !== undefined && parsed.id === undefined) {
     throw new MailConfigurationError(`${prefix}id`, 'missing', { expected: 'id and key alongside token', received: 'nothing' });
   }
-  return { ...parsed, tags: parseTags(section, prefix), prefix };
+  return { ...parsed, tags: parseNamedValues(section, 'tags', prefix, checkTag), prefix };
 }
