@@ -67,7 +67,12 @@ function ask(sink, request) {
 function fields(round, index) {
   const line = `Round ${round}, message ${index}: the quick brown fox jumps over the lazy dog.`;
   const text = Array.from({ length: 24 }, (_, number) => `${number} ${line}`).join('\n');
-  return { from: 'Bench Sender <bench@example.org>', to: `Reader ${index} <reader${index}@example.org>`, subject: `bench ${round} ${index}`, text };
+  return {
+    from: 'Bench Sender <bench@example.org>',
+    to: `Reader ${index} <reader${index}@example.org>`,
+    subject: `bench ${round} ${index}`,
+    text,
+  };
 }
 
 async function viaMailroom(port, batch) {

@@ -170,8 +170,15 @@ function header(data: Buffer, name: string): string | undefined {
 
 function emptyStats(): SinkStats {
   return {
-    connections: 0, refused: 0, droppedDuringData: 0, droppedAfterAccept: [], closedAfter: 0,
-    tempFailedMailFrom: 0, tempFailedRecipients: 0, authFailures: 0, transactions: 0,
+    connections: 0,
+    refused: 0,
+    droppedDuringData: 0,
+    droppedAfterAccept: [],
+    closedAfter: 0,
+    tempFailedMailFrom: 0,
+    tempFailedRecipients: 0,
+    authFailures: 0,
+    transactions: 0,
   };
 }
 
@@ -195,7 +202,20 @@ export async function start(options: SinkOptions = {}): Promise<SmtpSink> {
   if (options.refuse === 'closed') {
     const port = await closedPort(host);
     const nothing = (): void => {};
-    return { host, port, messages, get stats() { return stats; }, closeConnections: nothing, breakConnections: nothing, reset() { stats = emptyStats(); }, async stop() {} };
+    return {
+      host,
+      port,
+      messages,
+      get stats() {
+        return stats;
+      },
+      closeConnections: nothing,
+      breakConnections: nothing,
+      reset() {
+        stats = emptyStats();
+      },
+      async stop() {},
+    };
   }
 
   const random = seededRandom(options.seed ?? 1);

@@ -65,9 +65,15 @@ describe('mailroom send: delivers', () => {
     const config = join(folder, 'mail.json');
     await writeFile(
       config,
-      JSON.stringify({ transport: { use: 'smtp', host: down.host, port: down.port, tls: 'none' }, message: { author: 'Config <config@example.org>' } }),
+      JSON.stringify({
+        transport: { use: 'smtp', host: down.host, port: down.port, tls: 'none' },
+        message: { author: 'Config <config@example.org>' },
+      }),
     );
-    const { code } = await send({ config, set: [`transport.port=${sink.port}`], to: ['alice@example.org'], subject: 'Hi', html: '-' }, '<p>Hello <b>there</b></p>');
+    const { code } = await send(
+      { config, set: [`transport.port=${sink.port}`], to: ['alice@example.org'], subject: 'Hi', html: '-' },
+      '<p>Hello <b>there</b></p>',
+    );
     expect(code).toBe(SEND_EXIT.sent);
     const parsed = await simpleParser(sink.messages[0]?.data ?? Buffer.alloc(0));
     expect(parsed.from?.value[0]).toMatchObject({ name: 'Config', address: 'config@example.org' });
@@ -76,7 +82,14 @@ describe('mailroom send: delivers', () => {
   });
 
   it('prints the result as JSON with --json', async () => {
-    const { code, out } = await send({ set: viaSink(), from: 'robot@example.org', to: ['alice@example.org', 'nobody@example.org'], subject: 'x', text: 'y', json: true });
+    const { code, out } = await send({
+      set: viaSink(),
+      from: 'robot@example.org',
+      to: ['alice@example.org', 'nobody@example.org'],
+      subject: 'x',
+      text: 'y',
+      json: true,
+    });
     expect(code).toBe(SEND_EXIT.partial);
     expect(JSON.parse(out.at(-1) ?? '')).toMatchObject({
       sent: true,
@@ -89,7 +102,13 @@ describe('mailroom send: delivers', () => {
 
 describe('mailroom send: says what happened in its exit code', () => {
   it('3 when some recipients were refused, naming them', async () => {
-    const { code, err } = await send({ set: viaSink(), from: 'robot@example.org', to: ['alice@example.org', 'nobody@example.org'], subject: 'x', text: 'y' });
+    const { code, err } = await send({
+      set: viaSink(),
+      from: 'robot@example.org',
+      to: ['alice@example.org', 'nobody@example.org'],
+      subject: 'x',
+      text: 'y',
+    });
     expect(code).toBe(SEND_EXIT.partial);
     expect(err).toEqual([expect.stringMatching(/^refused nobody@example.org: 550 .*No such user/)]);
   });
@@ -121,7 +140,7 @@ describe('mailroom send: says what happened in its exit code', () => {
     [{ from: 'robot@example.org', to: ['alice@example.org'], attach: ['/no/such/file.pdf'] }, /cannot read the attachment/],
     [{ from: 'robot@example.org', to: ['alice@example.org'], config: '/no/such/config.json' }, /cannot read the configuration file/],
   ] as [SendOptions, RegExp][])('2 for a usage or configuration mistake: %j', async (options, message) => {
-    const { code, err } = await send({ set: viaSink(), ...options, set: [...viaSink(), ...(options.set ?? [])] });
+    const { code, err } = await send({ ...options, set: [...viaSink(), ...(options.set ?? [])] });
     expect(code).toBe(SEND_EXIT.usage);
     expect(err.at(-1)).toMatch(message);
     expect(sink.messages).toHaveLength(0);
@@ -144,7 +163,16 @@ describe('the mailroom command', () => {
       new Promise<{ code: number; stdout: string }>((resolve) => {
         execFile(process.execPath, [bin, 'send', ...args], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }));
       });
-    const base = ['--set', `transport=smtp://${sink.host}:${sink.port}?tls=none`, '--from', 'robot@example.org', '--subject', 'cli', '--text', 'hi'];
+    const base = [
+      '--set',
+      `transport=smtp://${sink.host}:${sink.port}?tls=none`,
+      '--from',
+      'robot@example.org',
+      '--subject',
+      'cli',
+      '--text',
+      'hi',
+    ];
     expect(await run([...base, '--to', 'alice@example.org'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^sent /) });
     expect((await run([...base, '--to', 'alice@example.org', '--to', 'nobody@example.org'])).code).toBe(3);
     expect(sink.messages.map((message) => message.subject)).toEqual(['cli', 'cli']);

@@ -59,4 +59,3 @@ export function fake(name: string, behaviour: FakeBehaviour = 'deliver'): Fake {
   };
   return definition;
 }
-

@@ -109,7 +109,9 @@ describe('failover: tries transports in order', () => {
     const error = await mailer.send(message(1)).catch((caught: unknown) => caught);
     await mailer.stop();
     expect(error).toBeInstanceOf(DeliveryFailedError);
-    expect((error as DeliveryFailedError).reason).toMatch(/every transport failed: transports.0 \(first\): first: connection lost; transports.1 \(second\)/);
+    expect((error as DeliveryFailedError).reason).toMatch(
+      /every transport failed: transports.0 \(first\): first: connection lost; transports.1 \(second\)/,
+    );
     expect((error as DeliveryFailedError).attempts).toBe(2);
   });
 });
@@ -155,9 +157,9 @@ describe('failover: configuration', () => {
 
   it('splits any list of DSNs separated by any whitespace back into the same list (property)', () => {
     const token = fc.stringMatching(/^[a-z]+:\/\/[a-z0-9.:@?=&-]{1,20}$/);
-    const nested = fc.tuple(fc.constantFrom('failover', 'roundrobin'), fc.array(token, { minLength: 1, maxLength: 3 })).map(
-      ([name, inner]) => `${name}(${inner.join(' ')})`,
-    );
+    const nested = fc
+      .tuple(fc.constantFrom('failover', 'roundrobin'), fc.array(token, { minLength: 1, maxLength: 3 }))
+      .map(([name, inner]) => `${name}(${inner.join(' ')})`);
     const space = fc.stringMatching(/^[ \t\n]{1,3}$/);
     fc.assert(
       fc.property(fc.array(fc.oneof(token, nested), { minLength: 1, maxLength: 6 }), space, (items, separator) => {

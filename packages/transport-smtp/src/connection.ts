@@ -111,7 +111,8 @@ export class SmtpSession {
       });
     } catch (error) {
       const code = (error as SmtpClientError).code;
-      if ((code === 'EENVELOPE' || code === 'EMESSAGE') && (error as SmtpClientError).responseCode !== 421 && this.usable) await this.#reset();
+      if ((code === 'EENVELOPE' || code === 'EMESSAGE') && (error as SmtpClientError).responseCode !== 421 && this.usable)
+        await this.#reset();
       throw error;
     }
   }

@@ -58,7 +58,12 @@ function connectionProblem(error: SmtpClientError, context: ErrorContext): strin
     return `TLS failed (${error.message.replace(/^Error initiating TLS - /, '')})`;
   }
   if (error.code === 'ETIMEDOUT') {
-    const what = error.timeoutType === 'CONNECT_TIMEOUT' ? 'connecting' : error.timeoutType === 'GREETING_TIMEOUT' ? 'waiting for the greeting' : 'waiting for a reply';
+    const what =
+      error.timeoutType === 'CONNECT_TIMEOUT'
+        ? 'connecting'
+        : error.timeoutType === 'GREETING_TIMEOUT'
+          ? 'waiting for the greeting'
+          : 'waiting for a reply';
     return `timed out ${what}`;
   }
   if (error.code === 'EAUTH') return `authentication failed${error.responseCode ? '' : ` (${error.message})`}`;

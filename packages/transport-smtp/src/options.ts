@@ -79,7 +79,10 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
       username: option.string().min(1).optional(),
       password: option.string().optional(),
       timeout: option.number(0.001).optional(),
-      local_hostname: option.string().regex(/^[^\s]+$/, 'a host name without spaces').optional(),
+      local_hostname: option
+        .string()
+        .regex(/^[^\s]+$/, 'a host name without spaces')
+        .optional(),
       debug: option.boolean().default(false),
       tls: option.string().or(option.boolean()).optional(),
       certfile: option.string().min(1).optional(),
@@ -94,13 +97,22 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
     prefix,
   );
   if (parsed.username !== undefined && parsed.password === undefined) {
-    throw new MailConfigurationError(`${prefix}password`, 'missing', { expected: 'a password, since username is set', received: 'nothing' });
+    throw new MailConfigurationError(`${prefix}password`, 'missing', {
+      expected: 'a password, since username is set',
+      received: 'nothing',
+    });
   }
   if (parsed.password !== undefined && parsed.username === undefined) {
-    throw new MailConfigurationError(`${prefix}username`, 'missing', { expected: 'a username, since password is set', received: 'nothing' });
+    throw new MailConfigurationError(`${prefix}username`, 'missing', {
+      expected: 'a username, since password is set',
+      received: 'nothing',
+    });
   }
   if (parsed.keyfile !== undefined && parsed.certfile === undefined) {
-    throw new MailConfigurationError(`${prefix}certfile`, 'missing', { expected: 'the certificate that keyfile belongs to', received: 'nothing' });
+    throw new MailConfigurationError(`${prefix}certfile`, 'missing', {
+      expected: 'the certificate that keyfile belongs to',
+      received: 'nothing',
+    });
   }
   for (const key of ['cafile', 'certfile', 'keyfile'] as const) {
     const path = parsed[key];
@@ -108,7 +120,11 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
     try {
       accessSync(path, constants.R_OK);
     } catch (cause) {
-      throw new MailConfigurationError(`${prefix}${key}`, 'cannot be read', { expected: 'a readable PEM file', received: JSON.stringify(path), cause });
+      throw new MailConfigurationError(`${prefix}${key}`, 'cannot be read', {
+        expected: 'a readable PEM file',
+        received: JSON.stringify(path),
+        cause,
+      });
     }
   }
   const { tls: _given, ...rest } = parsed;

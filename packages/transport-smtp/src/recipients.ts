@@ -77,7 +77,11 @@ export async function deliverToRecipients(send: SendTo, recipients: string[], po
     accepted.push(...outcome.accepted);
     if (outcome.response !== undefined) response = outcome.response;
     const deferred = outcome.refusals.filter((refusal) => (refusal.responseCode ?? 500) < 500);
-    rejected.push(...outcome.refusals.filter((refusal) => !deferred.includes(refusal)).map((refusal) => rejection(refusal, refusal.recipient ?? '', redact)));
+    rejected.push(
+      ...outcome.refusals
+        .filter((refusal) => !deferred.includes(refusal))
+        .map((refusal) => rejection(refusal, refusal.recipient ?? '', redact)),
+    );
     if (deferred.length === 0 || pass >= policy.retries) {
       rejected.push(...deferred.map((refusal) => rejection(refusal, refusal.recipient ?? '', redact)));
       break;
@@ -98,7 +102,11 @@ export async function deliverToRecipients(send: SendTo, recipients: string[], po
 function nobodyAccepted(rejected: RecipientRejection[], server: string): MailError {
   const list = rejected.map((entry) => `${entry.address} (${entry.response ?? entry.code ?? 'refused'})`).join('; ');
   const first = rejected.find((entry) => (entry.code ?? 500) < 500) ?? rejected[0];
-  const details = { command: 'RCPT TO', ...(first?.code ? { responseCode: first.code } : {}), ...(first?.response ? { response: first.response } : {}) };
+  const details = {
+    command: 'RCPT TO',
+    ...(first?.code ? { responseCode: first.code } : {}),
+    ...(first?.response ? { response: first.response } : {}),
+  };
   if (rejected.some((entry) => (entry.code ?? 500) < 500)) {
     return new TransportFailedError(`SMTP ${server}: no recipient accepted the message yet (some were deferred): ${list}`, details);
   }

@@ -56,5 +56,12 @@ export function protocolLogger(logger: Logger, redact: Redactor, server: string)
         logger.info({ server }, `${direction === 'client' ? 'C' : 'S'}: ${text}`);
       } else logger[level]({ server }, `smtp: ${text}`);
     };
-  return { trace: write('debug'), debug: write('debug'), info: write('debug'), warn: write('warn'), error: write('warn'), fatal: write('warn') };
+  return {
+    trace: write('debug'),
+    debug: write('debug'),
+    info: write('debug'),
+    warn: write('warn'),
+    error: write('warn'),
+    fatal: write('warn'),
+  };
 }

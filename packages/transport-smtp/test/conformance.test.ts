@@ -18,9 +18,7 @@ describeTransport('smtp', {
   },
   reset: async () => sink.reset(),
   readBack: async () => sink.messages.map((message) => message.data),
-  failures: [
-    { title: 'connection refused', section: () => ({ host: refused.host, port: refused.port }), expect: 'startup' },
-  ],
+  failures: [{ title: 'connection refused', section: () => ({ host: refused.host, port: refused.port }), expect: 'startup' }],
   invalidOptions: [
     { section: { port: 70000 }, key: 'transport.port' },
     { section: { port: 'twenty-five' }, key: 'transport.port' },

@@ -100,7 +100,10 @@ describe('pipeline: messages per connection', () => {
 
   it('pipeline: 5 opens a new connection every 5 messages under a manager', async () => {
     const sink = await sinkWith();
-    const mailer = new Mailer({ manager: { use: 'futures', workers: 1 }, transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', pipeline: 5 } });
+    const mailer = new Mailer({
+      manager: { use: 'futures', workers: 1 },
+      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', pipeline: 5 },
+    });
     await mailer.start();
     const results = await Promise.all(Array.from({ length: 20 }, (_, index) => mailer.send(testMessage(index))));
     await mailer.stop();
@@ -114,11 +117,16 @@ describe('pipeline: messages per connection', () => {
 describe('421 after N messages', () => {
   it('every message arrives once: the manager retries the refused one on a new connection', async () => {
     const sink = await sinkWith({ closeAfter: 3 });
-    const mailer = new Mailer({ manager: { use: 'futures', workers: 2 }, transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none' } });
+    const mailer = new Mailer({
+      manager: { use: 'futures', workers: 2 },
+      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none' },
+    });
     await mailer.start();
     await Promise.all(Array.from({ length: 12 }, (_, index) => mailer.send(testMessage(index))));
     await mailer.stop();
-    expect(sink.messages.map((message) => message.subject).sort()).toEqual(Array.from({ length: 12 }, (_, index) => `test ${index}`).sort());
+    expect(sink.messages.map((message) => message.subject).sort()).toEqual(
+      Array.from({ length: 12 }, (_, index) => `test ${index}`).sort(),
+    );
     expect(perConnection(sink).every((count) => count <= 3)).toBe(true);
     expect(sink.stats.closedAfter).toBeGreaterThan(0);
     expect(mailer.stats.retries).toBe(sink.stats.closedAfter);

@@ -12,7 +12,14 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
     };
   return {
     lines,
-    logger: { trace: method('trace'), debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error'), fatal: method('fatal') },
+    logger: {
+      trace: method('trace'),
+      debug: method('debug'),
+      info: method('info'),
+      warn: method('warn'),
+      error: method('error'),
+      fatal: method('fatal'),
+    },
   };
 }
 

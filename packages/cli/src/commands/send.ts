@@ -82,12 +82,14 @@ async function loadConfig(options: SendOptions): Promise<Record<string, unknown>
     } catch (error) {
       throw new UsageError(`the configuration file ${options.config} is not valid JSON: ${(error as Error).message}`);
     }
-    if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new UsageError(`the configuration file ${options.config} must hold a JSON object`);
+    if (typeof file !== 'object' || file === null || Array.isArray(file))
+      throw new UsageError(`the configuration file ${options.config} must hold a JSON object`);
   }
   const flat = flattenConfig(file);
   for (const assignment of options.set ?? []) {
     const equals = assignment.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--set expects key=value, such as transport.host=mail.example.org; got ${JSON.stringify(assignment)}`);
+    if (equals <= 0)
+      throw new UsageError(`--set expects key=value, such as transport.host=mail.example.org; got ${JSON.stringify(assignment)}`);
     flat.set(assignment.slice(0, equals).trim(), assignment.slice(equals + 1));
   }
   return Object.fromEntries(flat);

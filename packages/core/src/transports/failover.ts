@@ -112,7 +112,12 @@ async function resolveChild(entry: unknown, key: string): Promise<Child> {
 async function loadChildDefinition(use: unknown, key: string): Promise<TransportDefinition<unknown>> {
   // Imported here, not at the top: core-transports imports this module.
   const { coreTransports } = await import('./core-transports.js');
-  return (await loadDefinition(use, `${key}.use`, coreTransports as Record<string, Definition>, TRANSPORT_PACKAGES)) as unknown as TransportDefinition<unknown>;
+  return (await loadDefinition(
+    use,
+    `${key}.use`,
+    coreTransports as Record<string, Definition>,
+    TRANSPORT_PACKAGES,
+  )) as unknown as TransportDefinition<unknown>;
 }
 
 /**
@@ -222,7 +227,10 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
           last = error;
           state.skipUntil[index] = Date.now() + options.retry_period * 1000;
           failures.push(`${slot.child.label}: ${reasonOf(error)}`);
-          logger.warn({ transport: slot.child.label, err: reasonOf(error) }, `${name}: transport failed; skipped for ${options.retry_period} s`);
+          logger.warn(
+            { transport: slot.child.label, err: reasonOf(error) },
+            `${name}: transport failed; skipped for ${options.retry_period} s`,
+          );
           await discard(slot, logger);
         }
       }
@@ -247,5 +255,6 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
 export const failoverTransport: TransportDefinition<MetaTransportOptions> = {
   name: 'failover',
   parseOptions: parseMetaOptions,
-  create: (options, context) => createMetaTransport('failover', (_state, count) => Array.from({ length: count }, (_, index) => index), options, context),
+  create: (options, context) =>
+    createMetaTransport('failover', (_state, count) => Array.from({ length: count }, (_, index) => index), options, context),
 };
