@@ -1,0 +1,55 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeTransport, requireBinary } from '@mailroom/transport-test-suite';
+import sendmail from '../src/index.js';
+import { type Sink, startSink, writeMsmtpConfig } from './sink.js';
+import { createStub, temporaryFolder } from './stub.js';
+
+// A real sendmail-compatible binary: msmtp, relaying to an SMTP sink on loopback.
+const msmtp = requireBinary('msmtp', 'scripts/install-msmtp.sh installs it');
+
+let folder = '';
+let sink: Sink | undefined;
+let config = '';
+const stubs: Record<string, string> = {};
+
+describeTransport('sendmail (msmtp)', {
+  definition: sendmail,
+  section: () => ({ path: msmtp ?? '/usr/bin/msmtp', arguments: ['-C', config], timeout: 20 }),
+  setup: async () => {
+    folder = await temporaryFolder();
+    sink = await startSink();
+    config = await writeMsmtpConfig(folder, sink.port);
+    stubs.tempfail = (await createStub(folder, 'tempfail', 'echo "try again later" >&2; exit 75')).path;
+    stubs.nouser = (await createStub(folder, 'nouser', 'echo "User unknown" >&2; exit 67')).path;
+    stubs.dataerr = (await createStub(folder, 'dataerr', 'echo "Bad data" >&2; exit 65')).path;
+  },
+  teardown: async () => {
+    await sink?.close();
+    await rm(folder, { recursive: true, force: true });
+  },
+  reset: async () => {
+    if (sink) sink.received.length = 0;
+  },
+  ...(msmtp ? { readBack: async () => (sink?.received ?? []).map((item) => item.data) } : {}),
+  failures: [
+    { title: 'a missing binary', section: () => ({ path: join(folder, 'no-such-sendmail') }), expect: 'startup' },
+    { title: 'exit 75 (EX_TEMPFAIL)', section: () => ({ path: stubs.tempfail }), expect: 'TransportFailedError' },
+    { title: 'exit 67 (EX_NOUSER)', section: () => ({ path: stubs.nouser }), expect: 'MessageFailedError' },
+    { title: 'exit 65 (EX_DATAERR)', section: () => ({ path: stubs.dataerr }), expect: 'MessageFailedError' },
+    {
+      title: 'msmtp relaying to a closed port',
+      section: async () => ({
+        path: msmtp ?? '/usr/bin/msmtp',
+        arguments: ['-C', await writeMsmtpConfig(folder, 1, 'closed-port.msmtprc')],
+      }),
+      expect: 'TransportFailedError',
+    },
+  ],
+  invalidOptions: [
+    { section: { timeout: 0 }, key: 'transport.timeout' },
+    { section: { arguments: '-t' }, key: 'transport.arguments' },
+    { section: { arguments: ['-C', 5] }, key: 'transport.arguments' },
+    { section: { path: '' }, key: 'transport.path' },
+  ],
+});
