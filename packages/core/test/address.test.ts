@@ -17,7 +17,10 @@ describe('Address.parse', () => {
   it('reads a bare address, a named address and an object', () => {
     expect(Address.parse('alice@example.org').toJSON()).toEqual({ name: '', address: 'alice@example.org' });
     expect(Address.parse('Alice Liddell <alice@example.org>').toJSON()).toEqual({ name: 'Alice Liddell', address: 'alice@example.org' });
-    expect(Address.parse({ name: ' Alice ', address: ' alice@example.org ' }).toJSON()).toEqual({ name: 'Alice', address: 'alice@example.org' });
+    expect(Address.parse({ name: ' Alice ', address: ' alice@example.org ' }).toJSON()).toEqual({
+      name: 'Alice',
+      address: 'alice@example.org',
+    });
     const address = Address.parse('bob@example.org');
     expect(Address.parse(address)).toBe(address);
   });
@@ -109,7 +112,11 @@ describe('AddressList.parse', () => {
   });
 
   it('flattens groups and treats null, undefined and "" as an empty list', () => {
-    expect(AddressList.parse('Team: a@example.org, b@example.org;').toJSON().map((item) => item.address)).toEqual(['a@example.org', 'b@example.org']);
+    expect(
+      AddressList.parse('Team: a@example.org, b@example.org;')
+        .toJSON()
+        .map((item) => item.address),
+    ).toEqual(['a@example.org', 'b@example.org']);
     expect(AddressList.parse(null).length).toBe(0);
     expect(AddressList.parse(undefined).length).toBe(0);
     expect(AddressList.parse('  ').length).toBe(0);
@@ -146,7 +153,10 @@ describe('AddressList.parse', () => {
 // non-ASCII letters as SMTPUTF8 allows); domains mix ASCII and Unicode labels.
 const ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-";
 const atom = fc.string({ unit: fc.constantFrom(...ATEXT, 'é', 'ü', 'ж', '日'), minLength: 1, maxLength: 12 });
-const localPart = fc.array(atom, { minLength: 1, maxLength: 3 }).map((atoms) => atoms.join('.')).filter((local) => local.length <= 64);
+const localPart = fc
+  .array(atom, { minLength: 1, maxLength: 3 })
+  .map((atoms) => atoms.join('.'))
+  .filter((local) => local.length <= 64);
 const asciiLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
 const unicodeLabel = fc.string({ unit: fc.constantFrom(...'abcxyzäöüéñßжщ日本中'), minLength: 1, maxLength: 8 });
 const domain = fc
@@ -158,9 +168,7 @@ const domain = fc
  * display name (parsers drop it), and runs of white space are folding in a
  * header, so names are generated trimmed and with single spaces.
  */
-const displayName = fc
-  .string({ unit: 'binary', maxLength: 30 })
-  .map((name) => name.replace(/[\x00-\x1f\x7f\s]+/gu, ' ').trim());
+const displayName = fc.string({ unit: 'binary', maxLength: 30 }).map((name) => name.replace(/[\x00-\x1f\x7f\s]+/gu, ' ').trim());
 const address = fc.record({ name: displayName, address: fc.tuple(localPart, domain).map(([local, host]) => `${local}@${host}`) });
 
 describe('address properties', () => {
@@ -186,9 +194,12 @@ describe('address properties', () => {
 
   it('text without an @ is never an address', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((text) => !text.includes('@')), (text) => {
-        expect(() => Address.parse(text)).toThrow(MessageError);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }).filter((text) => !text.includes('@')),
+        (text) => {
+          expect(() => Address.parse(text)).toThrow(MessageError);
+        },
+      ),
       { numRuns: 200 },
     );
   });

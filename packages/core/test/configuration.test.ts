@@ -70,7 +70,7 @@ function shapes(manager: unknown, transport: unknown): [string, Record<string, u
         manager: { use: manager, workers: '3' },
         'manager.divisor': '4',
         'manager.timeout': '1.5',
-        transport: { use: transport, 'latency': '1-2' },
+        transport: { use: transport, latency: '1-2' },
         'transport.failure': '0',
         'transport.seed': 7,
         'transport.outbox': 'off',
@@ -149,7 +149,11 @@ describe('configuration shapes', () => {
     async (_, index) => {
       const managers: DynamicOptions[] = [];
       const transports: MockOptions[] = [];
-      const [, config, prefix] = shapes(recordingDynamic(managers), recordingMock(transports))[index] as [string, Record<string, unknown>, string];
+      const [, config, prefix] = shapes(recordingDynamic(managers), recordingMock(transports))[index] as [
+        string,
+        Record<string, unknown>,
+        string,
+      ];
       const mailer = new Mailer(config, { prefix });
       await mailer.start();
       const message = mailer.new({ to: 'alice@example.org', subject: 'Hi', plain: 'Hello' });
@@ -158,9 +162,7 @@ describe('configuration shapes', () => {
       expect(message.headers).toEqual([['X-Mailer', 'mailroom']]);
       await message.send();
       await mailer.stop();
-      expect(managers).toEqual([
-        { workers: 3, divisor: 4, timeout: 1.5, queue: 10_000, rate: 0, backoff: 10, maxBackoff: 2000 },
-      ]);
+      expect(managers).toEqual([{ workers: 3, divisor: 4, timeout: 1.5, queue: 10_000, rate: 0, backoff: 10, maxBackoff: 2000 }]);
       expect(transports[0]).toEqual({ success: 1, failure: 0, exhaustion: 0, latency: [1, 2], seed: 7, outcomes: [], outbox: false });
     },
   );
@@ -175,7 +177,12 @@ describe('configuration shapes', () => {
       },
       create: () => ({ startup: async () => {}, deliver: async () => ({}), shutdown: async () => {} }),
     };
-    const mailer = new Mailer({ 'manager.use': 'immediate', 'manager.rate': 5, transport: { use: spy, host: 'h' }, 'message.subject': 'S' });
+    const mailer = new Mailer({
+      'manager.use': 'immediate',
+      'manager.rate': 5,
+      transport: { use: spy, host: 'h' },
+      'message.subject': 'S',
+    });
     await mailer.start();
     await mailer.stop();
     expect(seen.at(-1)).toEqual({ host: 'h' });
@@ -193,13 +200,21 @@ describe('configuration shapes', () => {
       'message.priority': '5',
       'message.date': '2024-06-01T00:00:00Z',
     });
-    expect(mock.parseOptions(parsed.transport.section, 'transport.')).toMatchObject({ success: 0.25, outbox: true, outcomes: ['success', 'failure'] });
+    expect(mock.parseOptions(parsed.transport.section, 'transport.')).toMatchObject({
+      success: 0.25,
+      outbox: true,
+      outcomes: ['success', 'failure'],
+    });
     expect(parsed.message).toEqual({ priority: 5, date: new Date('2024-06-01T00:00:00Z') });
   });
 
   it('takes address defaults as objects, nested or dotted', () => {
     const nested = parseMailerConfig({ 'transport.use': 'mock', message: { author: { name: 'Robot', address: 'robot@example.org' } } });
-    const dotted = parseMailerConfig({ 'transport.use': 'mock', 'message.author.name': 'Robot', 'message.author.address': 'robot@example.org' });
+    const dotted = parseMailerConfig({
+      'transport.use': 'mock',
+      'message.author.name': 'Robot',
+      'message.author.address': 'robot@example.org',
+    });
     expect(nested.message).toEqual({ author: { name: 'Robot', address: 'robot@example.org' } });
     expect(dotted.message).toEqual(nested.message);
   });

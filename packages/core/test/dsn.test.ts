@@ -55,7 +55,10 @@ describe('DSN strings', () => {
 
   it('reaches the transport: mock://?success=0 makes every delivery fail', async () => {
     const mailer = await new Mailer({ transport: 'mock://?success=0', 'message.author': 'a@example.org' }).start();
-    const failure = await mailer.new({ to: 'b@example.org', plain: 'x' }).send().catch((error: unknown) => error);
+    const failure = await mailer
+      .new({ to: 'b@example.org', plain: 'x' })
+      .send()
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DeliveryFailedError);
     await mailer.stop();
   });

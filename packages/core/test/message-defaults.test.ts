@@ -55,7 +55,9 @@ describe('mailer.new()', () => {
   });
 
   it('gives every message its own copy of default attachments and its own id', async () => {
-    const { mailer } = await started({ message: { author: 'robot@example.org', attachments: [{ filename: 'terms.txt', content: 'Terms' }] } });
+    const { mailer } = await started({
+      message: { author: 'robot@example.org', attachments: [{ filename: 'terms.txt', content: 'Terms' }] },
+    });
     const first = mailer.new({ to: 'a@example.org' }).attach('invoice-1.txt', '1');
     const second = mailer.new({ to: 'b@example.org' });
     expect(first.attachments.map((attachment) => attachment.filename)).toEqual(['terms.txt', 'invoice-1.txt']);

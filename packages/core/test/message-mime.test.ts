@@ -14,7 +14,10 @@ function addresses(field: AddressObject | AddressObject[] | undefined): { name: 
 /** The unfolded value of the first header line named `key` (mailparser folds some headers into others). */
 function headerLine(parsed: ParsedMail, key: string): string | undefined {
   const line = parsed.headerLines.find((entry) => entry.key === key)?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 /** Decodes encoded words the way mailparser does for a subject (it leaves unknown headers as they are). */
@@ -98,7 +101,11 @@ describe('MIME built with MailComposer parses back the same', () => {
       notify: 'Jörg Receipts <receipts@example.org>',
       organization: 'Ëxample Örg',
       priority: 'high',
-      headers: [['X-Campaign', 'spring'], ['X-Tag', 'a'], ['X-Tag', 'b']],
+      headers: [
+        ['X-Campaign', 'spring'],
+        ['X-Tag', 'a'],
+        ['X-Tag', 'b'],
+      ],
       plain: 'x',
     });
     const parsed = await parse(message);
@@ -170,7 +177,12 @@ describe('bodies', () => {
   });
 
   it('turns a body function that throws into a rejected toBuffer()', async () => {
-    const message = new Message({ ...BASE, plain: () => { throw new Error('template broke'); } });
+    const message = new Message({
+      ...BASE,
+      plain: () => {
+        throw new Error('template broke');
+      },
+    });
     await expect(message.toBuffer()).rejects.toThrow('template broke');
   });
 
@@ -183,7 +195,8 @@ describe('bodies', () => {
     const parsed = await parse(
       new Message({
         ...BASE,
-        rich: async () => '<html><head><style>p{}</style></head><body><h1>Title</h1><p>Hello &amp; welcome, <a href="https://example.org/x">see this</a>.</p><ul><li>one</li><li>two</li></ul></body></html>',
+        rich: async () =>
+          '<html><head><style>p{}</style></head><body><h1>Title</h1><p>Hello &amp; welcome, <a href="https://example.org/x">see this</a>.</p><ul><li>one</li><li>two</li></ul></body></html>',
       }),
     );
     expect(parsed.html).toContain('<h1>Title</h1>');
@@ -216,12 +229,14 @@ describe('attachments', () => {
     const parsed = await parse(message);
     // mailparser lists the inline image (in multipart/related) before the attachments.
     const inlineLast = (disposition: string) => (disposition === 'inline' ? 1 : 0);
-    const summary = [...parsed.attachments].sort((a, b) => inlineLast(a.contentDisposition) - inlineLast(b.contentDisposition)).map((attachment) => ({
-      filename: attachment.filename,
-      contentType: attachment.contentType,
-      content: attachment.content.toString('latin1'),
-      disposition: attachment.contentDisposition,
-    }));
+    const summary = [...parsed.attachments]
+      .sort((a, b) => inlineLast(a.contentDisposition) - inlineLast(b.contentDisposition))
+      .map((attachment) => ({
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        content: attachment.content.toString('latin1'),
+        disposition: attachment.contentDisposition,
+      }));
     expect(summary).toEqual([
       { filename: 'Bericht für März.pdf', contentType: 'application/pdf', content: '%PDF-1.4 data', disposition: 'attachment' },
       { filename: 'résumé 2024.txt', contentType: 'text/plain', content: 'from disk', disposition: 'attachment' },
@@ -250,7 +265,9 @@ describe('toStream', () => {
     const message = new Message({ ...BASE, subject: 'S', plain: 'P', date: new Date(0), id: 'x@example.org' });
     const chunks: Buffer[] = [];
     for await (const chunk of await message.toStream()) chunks.push(chunk as Buffer);
-    const streamed = Buffer.concat(chunks).toString().replace(/boundary="?[^"\r\n]+"?|--_[^\r\n]+/g, '');
+    const streamed = Buffer.concat(chunks)
+      .toString()
+      .replace(/boundary="?[^"\r\n]+"?|--_[^\r\n]+/g, '');
     const built = (await message.toBuffer()).toString().replace(/boundary="?[^"\r\n]+"?|--_[^\r\n]+/g, '');
     expect(streamed).toBe(built);
   });

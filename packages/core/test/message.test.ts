@@ -37,7 +37,10 @@ describe('Message fields', () => {
       retries: 2,
     });
     expect(String(message.author)).toBe('Robot <robot@example.org>');
-    expect(message.to.toJSON()).toEqual([{ name: '', address: 'alice@example.org' }, { name: 'Bob', address: 'bob@example.org' }]);
+    expect(message.to.toJSON()).toEqual([
+      { name: '', address: 'alice@example.org' },
+      { name: 'Bob', address: 'bob@example.org' },
+    ]);
     expect(String(message.cc)).toBe('carol@example.org');
     expect(String(message.bcc)).toBe('dave@example.org');
     expect(String(message.reply)).toBe('replies@example.org');
@@ -45,7 +48,11 @@ describe('Message fields', () => {
     expect(String(message.notify)).toBe('receipts@example.org');
     expect(message.organization).toBe('Example Org');
     expect(message.priority).toBe('high');
-    expect(message.headers).toEqual([['X-Tag', 'a'], ['X-Many', '1'], ['X-Many', '2']]);
+    expect(message.headers).toEqual([
+      ['X-Tag', 'a'],
+      ['X-Many', '1'],
+      ['X-Many', '2'],
+    ]);
     expect(message.subject).toBe('Hi');
     expect(message.plain).toBe('Hello');
     expect(message.rich).toBe('<p>Hello</p>');
@@ -166,16 +173,30 @@ describe('Message fields', () => {
   });
 
   it('edits headers: setHeader replaces, addHeader appends, removeHeader removes (any case)', () => {
-    const message = new Message({ headers: [['X-Tag', 'a'], ['X-Tag', 'b']] });
+    const message = new Message({
+      headers: [
+        ['X-Tag', 'a'],
+        ['X-Tag', 'b'],
+      ],
+    });
     message.addHeader('X-Other', '1');
     message.setHeader('x-tag', 'c');
-    expect(message.headers).toEqual([['X-Other', '1'], ['x-tag', 'c']]);
+    expect(message.headers).toEqual([
+      ['X-Other', '1'],
+      ['x-tag', 'c'],
+    ]);
     message.removeHeader('X-OTHER');
     expect(message.headers).toEqual([['x-tag', 'c']]);
   });
 
   it('refuses extra headers that the message writes itself, pointing at the field', () => {
-    for (const [name, field] of [['Bcc', 'bcc'], ['from', 'author'], ['Subject', 'subject'], ['Message-ID', 'id'], ['X-Priority', 'priority']]) {
+    for (const [name, field] of [
+      ['Bcc', 'bcc'],
+      ['from', 'author'],
+      ['Subject', 'subject'],
+      ['Message-ID', 'id'],
+      ['X-Priority', 'priority'],
+    ]) {
       const error = messageError(() => new Message({ headers: { [name as string]: 'x' } }));
       expect(error.code).toBe('EFIELD');
       expect(error.field).toBe(`headers.${name}`);
@@ -205,7 +226,16 @@ describe('header injection is refused with EHEADER naming the field', () => {
     ['encoding', (message) => message.set({ encoding: 'base64\nX: y' })],
     ['id', (message) => message.set({ id: 'a@b\r\nX: y' })],
     ['headers.X-Tag', (message) => message.set({ headers: { 'X-Tag': INJECTION } })],
-    ['headers.X-Tag', (message) => message.set({ headers: [['X-Tag', 'ok'], ['X-Tag', INJECTION]] })],
+    [
+      'headers.X-Tag',
+      (message) =>
+        message.set({
+          headers: [
+            ['X-Tag', 'ok'],
+            ['X-Tag', INJECTION],
+          ],
+        }),
+    ],
     ['headers.X-Tag', (message) => message.setHeader('X-Tag', INJECTION)],
     ['headers.X-Tag', (message) => message.addHeader('X-Tag', INJECTION)],
     ['author', (message) => message.set({ author: `Robot <robot@example.org>\r\nBcc: victim@example.org` })],

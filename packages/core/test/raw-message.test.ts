@@ -182,11 +182,15 @@ describe('Message.raw with a stream', () => {
 
   it('gives every concurrent reader the whole message', async () => {
     const message = Message.raw(streamOf(POST, 3), ENVELOPE);
-    const copies = await Promise.all([message.toBuffer(), message.toBuffer(), message.toStream().then(async (stream) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    })]);
+    const copies = await Promise.all([
+      message.toBuffer(),
+      message.toBuffer(),
+      message.toStream().then(async (stream) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      }),
+    ]);
     for (const copy of copies) expect(copy.equals(POST)).toBe(true);
   });
 

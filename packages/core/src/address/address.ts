@@ -6,7 +6,8 @@ import { MessageError } from '../errors/message-error.js';
 export type AddressInput = string | { name?: string; address: string } | Address;
 
 // RFC 5322 dot-atom local part (plus UTF-8 for SMTPUTF8), or a quoted string.
-const LOCAL_PART = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*|"(?:[^"\\\r\n]|\\.)*")$/;
+const LOCAL_PART =
+  /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*|"(?:[^"\\\r\n]|\\.)*")$/;
 const ADDRESS_LITERAL = /^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/;
 const ASCII_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -67,11 +68,15 @@ export class Address {
       return new Address(input.address.trim(), String(input.name ?? '').trim(), field);
     }
     if (typeof input !== 'string') {
-      throw new MessageError('EADDRESS', `Invalid email address in ${field}: expected a string or { name, address }, got ${typeof input}`, { field });
+      throw new MessageError('EADDRESS', `Invalid email address in ${field}: expected a string or { name, address }, got ${typeof input}`, {
+        field,
+      });
     }
     const found = parseAddressString(input, field);
     if (found.length !== 1 || found[0] === undefined) {
-      throw new MessageError('EADDRESS', `Expected one email address in ${field}, found ${found.length}: ${JSON.stringify(input)}`, { field });
+      throw new MessageError('EADDRESS', `Expected one email address in ${field}, found ${found.length}: ${JSON.stringify(input)}`, {
+        field,
+      });
     }
     return found[0];
   }
@@ -94,9 +99,10 @@ export class Address {
   /** `Name <user@domain>`, quoting the name when it holds special characters. */
   toString(): string {
     if (!this.name) return this.address;
-    const name = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~ .-]*$/u.test(this.name) && !/^\.|\.\.|\.$/.test(this.name)
-      ? this.name
-      : `"${this.name.replace(/(["\\])/g, '\\$1')}"`;
+    const name =
+      /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~ .-]*$/u.test(this.name) && !/^\.|\.\.|\.$/.test(this.name)
+        ? this.name
+        : `"${this.name.replace(/(["\\])/g, '\\$1')}"`;
     return `${name} <${this.address}>`;
   }
 

@@ -34,8 +34,13 @@ export interface Definition {
 /** True when `value` has the shape of a transport or manager definition. */
 export function isDefinition(value: unknown): value is Definition {
   const candidate = value as Partial<Definition> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.create === 'function'
-    && typeof candidate.parseOptions === 'function' && typeof candidate.name === 'string';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.create === 'function' &&
+    typeof candidate.parseOptions === 'function' &&
+    typeof candidate.name === 'string'
+  );
 }
 
 function isMissing(error: unknown, specifier: string): boolean {

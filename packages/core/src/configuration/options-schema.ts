@@ -53,7 +53,13 @@ export const option = {
   /** A list: an array, or a comma-separated string. */
   list: () =>
     z.preprocess(
-      (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((item) => item.trim())
+              .filter(Boolean)
+          : value,
       z.array(z.string()),
     ),
 } as const;

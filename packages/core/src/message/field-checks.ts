@@ -2,7 +2,23 @@ import { Readable } from 'node:stream';
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
 import type { Attachment } from './attachment.js';
-import type { Body } from './message-fields.js';
+import { type Body, MESSAGE_FIELD_NAMES, type Priority } from './message-fields.js';
+
+/**
+ * Refuses anything but an object of known field names.
+ * @throws {MessageError} `EFIELD` naming the first unknown field.
+ */
+export function assertFieldNames(fields: object): void {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new MessageError('EFIELD', `Message fields must be an object; got ${describe(fields)}`, { field: 'fields' });
+  }
+  for (const name of Object.keys(fields)) {
+    if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name)) {
+      const known = MESSAGE_FIELD_NAMES.join(', ');
+      throw new MessageError('EFIELD', `Unknown message field "${name}"; known fields: ${known}`, { field: name });
+    }
+  }
+}
 
 /**
  * A header text value: a string without CR or LF, or undefined.
@@ -38,7 +54,9 @@ export function checkedBodyResult(value: unknown, field: string): string | Buffe
  */
 export function checkAttachment(attachment: Attachment, field = 'attachments'): void {
   if (typeof attachment !== 'object' || attachment === null) {
-    throw new MessageError('EFIELD', `each of ${field} must be an object { filename, content | path }; got ${describe(attachment)}`, { field });
+    throw new MessageError('EFIELD', `each of ${field} must be an object { filename, content | path }; got ${describe(attachment)}`, {
+      field,
+    });
   }
   if (typeof attachment.filename !== 'string' || attachment.filename === '') {
     throw new MessageError('EFIELD', `each of ${field} needs a file name`, { field });
@@ -49,7 +67,11 @@ export function checkAttachment(attachment: Attachment, field = 'attachments'): 
   const { content, path } = attachment;
   const hasContent = typeof content === 'string' || Buffer.isBuffer(content) || content instanceof Readable;
   if (!hasContent && typeof path !== 'string') {
-    throw new MessageError('EFIELD', `the attachment ${JSON.stringify(attachment.filename)} needs content (a string, Buffer or stream) or a path`, { field });
+    throw new MessageError(
+      'EFIELD',
+      `the attachment ${JSON.stringify(attachment.filename)} needs content (a string, Buffer or stream) or a path`,
+      { field },
+    );
   }
 }
 
@@ -72,36 +94,49 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-/** Headers a composed message writes itself, with the field that sets each ('' for the MIME builder's own). */
-const OWNED_HEADERS: Readonly<Record<string, string>> = {
-  from: 'author',
-  to: 'to',
-  cc: 'cc',
-  bcc: 'bcc',
-  'reply-to': 'reply',
-  sender: 'sender',
-  'disposition-notification-to': 'notify',
-  subject: 'subject',
-  organization: 'organization',
-  date: 'date',
-  'message-id': 'id',
-  'x-priority': 'priority',
-  'x-msmail-priority': 'priority',
-  importance: 'priority',
-  'mime-version': '',
-  'content-type': '',
-  'content-transfer-encoding': '',
-  'content-disposition': '',
-};
+const PRIORITIES = new Set<unknown>([1, 2, 3, 4, 5, 'high', 'normal', 'low']);
 
 /**
- * Refuses an extra header that the message writes itself: given twice, it
- * would either be dropped or duplicated (two Content-Type headers break the MIME).
- * @throws {MessageError} `EFIELD` naming `headers.<name>`.
+ * Transfer encodings for the bodies, and Marrow Mailer's charset names (UTF-8 is
+ * the only charset here). `7bit` and `8bit` mean "as plain as possible": text
+ * that is not 7-bit clean is still encoded, as MailComposer writes 7-bit-safe MIME.
  */
-export function assertExtraHeader(name: string): void {
-  const field = OWNED_HEADERS[name.toLowerCase()];
-  if (field === undefined) return;
-  const instead = field ? `set the "${field}" field instead` : 'the MIME builder writes it';
-  throw new MessageError('EFIELD', `The header ${name} cannot be given in headers: ${instead}`, { field: `headers.${name}` });
+const ENCODINGS = new Set(['quoted-printable', 'base64', 'utf-8', 'utf8', '7bit', '8bit']);
+
+/** @throws {MessageError} `EFIELD` unless 1 to 5, `high`, `normal` or `low`. */
+export function checkedPriority(value: Priority | undefined): Priority | undefined {
+  if (value === undefined || PRIORITIES.has(value)) return value;
+  throw new MessageError('EFIELD', `priority must be 1 to 5, "high", "normal" or "low"; got ${JSON.stringify(value)}`, {
+    field: 'priority',
+  });
+}
+
+/** The encoding in lower case. @throws {MessageError} `EFIELD` for an encoding (or charset) not supported. */
+export function checkedEncoding(value: string | undefined): string | undefined {
+  const encoding = checkedText(value, 'encoding')?.toLowerCase();
+  if (encoding === undefined || ENCODINGS.has(encoding)) return encoding;
+  throw new MessageError(
+    'EFIELD',
+    `encoding must be "quoted-printable", "base64", "7bit", "8bit" or "utf-8" (the charset, always UTF-8); got ${JSON.stringify(value)}`,
+    { field: 'encoding' },
+  );
+}
+
+/** @throws {MessageError} `EFIELD` unless a valid Date. */
+export function checkedDate(value: Date | undefined): Date | undefined {
+  if (value === undefined || (value instanceof Date && !Number.isNaN(value.getTime()))) return value;
+  throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
+}
+
+/** @throws {MessageError} `EFIELD` unless a whole number of 0 or more. */
+export function checkedRetries(value: number | undefined): number | undefined {
+  if (value === undefined || (Number.isInteger(value) && value >= 0)) return value;
+  throw new MessageError('EFIELD', `retries must be a whole number of 0 or more; got ${JSON.stringify(value)}`, { field: 'retries' });
+}
+
+/** A Message-ID without its angle brackets. @throws {MessageError} `EFIELD` when empty or holding white space. */
+export function checkedId(value: string): string {
+  const id = checkedText(value, 'id')?.replace(/^<|>$/g, '');
+  if (id && !/\s/.test(id)) return id;
+  throw new MessageError('EFIELD', `id must be a non-empty Message-ID without spaces; got ${JSON.stringify(value)}`, { field: 'id' });
 }

@@ -61,9 +61,37 @@ export interface MessageFields {
 
 /** The names of every field, to reject unknown ones. */
 export const MESSAGE_FIELD_NAMES: readonly (keyof MessageFields)[] = [
-  'author', 'to', 'cc', 'bcc', 'reply', 'sender', 'notify', 'organization', 'priority', 'headers',
-  'subject', 'plain', 'rich', 'attachments', 'encoding', 'date', 'id', 'retries',
+  'author',
+  'to',
+  'cc',
+  'bcc',
+  'reply',
+  'sender',
+  'notify',
+  'organization',
+  'priority',
+  'headers',
+  'subject',
+  'plain',
+  'rich',
+  'attachments',
+  'encoding',
+  'date',
+  'id',
+  'retries',
 ];
 
 /** The source of a raw RFC 5322 message. */
 export type RawSource = Buffer | string | Readable;
+
+/** Options of `Message.raw`: the envelope a raw message is sent with. */
+export interface RawMessageOptions {
+  /** The envelope sender. */
+  from: AddressInput;
+  /** The envelope recipients. */
+  to: AddressListInput;
+  /** An id for logs; by default the message's `Message-ID` when it can be read. */
+  id?: string;
+  /** How many more attempts after a transport failure. */
+  retries?: number;
+}

@@ -7,29 +7,23 @@ import type { DeliveryResult, MessageSender } from '../delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
 import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
-import { assertExtraHeader, checkAttachment, checkedAttachments, checkedBody, checkedText } from './field-checks.js';
-import { type Body, type HeadersInput, MESSAGE_FIELD_NAMES, type MessageFields, type Priority, type RawSource } from './message-fields.js';
-import { assertHeaderName, RawContent } from './raw-content.js';
+import {
+  assertFieldNames,
+  checkAttachment,
+  checkedAttachments,
+  checkedBody,
+  checkedDate,
+  checkedEncoding,
+  checkedId,
+  checkedPriority,
+  checkedRetries,
+  checkedText,
+} from './field-checks.js';
+import { assertHeaderName, checkedHeaders } from './header-checks.js';
+import type { Body, HeadersInput, MessageFields, Priority, RawMessageOptions, RawSource } from './message-fields.js';
+import { messageIdOf, RawContent } from './raw-content.js';
 
-const PRIORITIES = new Set<unknown>([1, 2, 3, 4, 5, 'high', 'normal', 'low']);
-/**
- * Transfer encodings for the bodies, and Marrow Mailer's charset names (UTF-8 is
- * the only charset here). `7bit` and `8bit` mean "as plain as possible": text
- * that is not 7-bit clean is still encoded, as MailComposer writes 7-bit-safe MIME.
- */
-const ENCODINGS = new Set(['quoted-printable', 'base64', 'utf-8', 'utf8', '7bit', '8bit']);
-
-/** Options of {@link Message.raw}: the envelope a raw message is sent with. */
-export interface RawMessageOptions {
-  /** The envelope sender. */
-  from: AddressInput;
-  /** The envelope recipients. */
-  to: AddressListInput;
-  /** An id for logs; by default the message's `Message-ID` when it can be read. */
-  id?: string;
-  /** How many more attempts after a transport failure. */
-  retries?: number;
-}
+export type { RawMessageOptions } from './message-fields.js';
 
 /**
  * An email message: build one from fields, or wrap an existing RFC 5322
@@ -77,16 +71,16 @@ export class Message {
    */
   static raw(source: RawSource, options: RawMessageOptions): Message {
     if (typeof options !== 'object' || options === null) {
-      throw new MessageError('ERAW', 'Message.raw(source, { from, to }) needs the envelope: the sender and the recipients', { field: 'from' });
+      throw new MessageError('ERAW', 'Message.raw(source, { from, to }) needs the envelope: the sender and the recipients', {
+        field: 'from',
+      });
     }
     const message = new Message();
     message.#raw = new RawContent(source);
     message.#sender = Address.parse(options.from, 'from');
     message.#to = AddressList.parse(options.to, 'to');
     if (options.retries !== undefined) message.retries = options.retries;
-    const text = typeof source === 'string' ? source : Buffer.isBuffer(source) ? source.subarray(0, 65536).toString('latin1') : '';
-    const found = /^Message-ID:[ \t]*<?([^>\r\n]+)>?/im.exec(text.split(/\r?\n\r?\n/)[0] ?? '');
-    message.#id = options.id ?? found?.[1]?.trim() ?? randomUUID();
+    message.#id = options.id ?? messageIdOf(source) ?? randomUUID();
     return message;
   }
 
@@ -95,13 +89,8 @@ export class Message {
    * @throws {MessageError} `EFIELD` for an unknown field.
    */
   set(fields: MessageFields): this {
-    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-      throw new MessageError('EFIELD', `Message fields must be an object; got ${fields === null ? 'null' : typeof fields}`, { field: 'fields' });
-    }
+    assertFieldNames(fields);
     for (const [name, value] of Object.entries(fields)) {
-      if (!(MESSAGE_FIELD_NAMES as readonly string[]).includes(name)) {
-        throw new MessageError('EFIELD', `Unknown message field "${name}"; known fields: ${MESSAGE_FIELD_NAMES.join(', ')}`, { field: name });
-      }
       if (value !== undefined) (this as Record<string, unknown>)[name] = value;
     }
     return this;
@@ -112,74 +101,125 @@ export class Message {
     return this.#raw !== undefined;
   }
 
-  get author(): AddressList { return this.#author; }
-  set author(value: AddressListInput) { this.#composedOnly('author'); this.#author = AddressList.parse(value, 'author'); }
-  get to(): AddressList { return this.#to; }
-  set to(value: AddressListInput) { this.#to = AddressList.parse(value, 'to'); }
-  get cc(): AddressList { return this.#cc; }
-  set cc(value: AddressListInput) { this.#cc = AddressList.parse(value, 'cc'); }
-  get bcc(): AddressList { return this.#bcc; }
-  set bcc(value: AddressListInput) { this.#bcc = AddressList.parse(value, 'bcc'); }
-  get reply(): AddressList { return this.#reply; }
-  set reply(value: AddressListInput) { this.#composedOnly('reply'); this.#reply = AddressList.parse(value, 'reply'); }
-  get notify(): AddressList { return this.#notify; }
-  set notify(value: AddressListInput) { this.#composedOnly('notify'); this.#notify = AddressList.parse(value, 'notify'); }
-  get sender(): Address | undefined { return this.#sender; }
-  set sender(value: AddressInput | undefined) { this.#sender = value === undefined ? undefined : Address.parse(value, 'sender'); }
+  get author(): AddressList {
+    return this.#author;
+  }
+  set author(value: AddressListInput) {
+    this.#composedOnly('author');
+    this.#author = AddressList.parse(value, 'author');
+  }
+  get to(): AddressList {
+    return this.#to;
+  }
+  set to(value: AddressListInput) {
+    this.#to = AddressList.parse(value, 'to');
+  }
+  get cc(): AddressList {
+    return this.#cc;
+  }
+  set cc(value: AddressListInput) {
+    this.#cc = AddressList.parse(value, 'cc');
+  }
+  get bcc(): AddressList {
+    return this.#bcc;
+  }
+  set bcc(value: AddressListInput) {
+    this.#bcc = AddressList.parse(value, 'bcc');
+  }
+  get reply(): AddressList {
+    return this.#reply;
+  }
+  set reply(value: AddressListInput) {
+    this.#composedOnly('reply');
+    this.#reply = AddressList.parse(value, 'reply');
+  }
+  get notify(): AddressList {
+    return this.#notify;
+  }
+  set notify(value: AddressListInput) {
+    this.#composedOnly('notify');
+    this.#notify = AddressList.parse(value, 'notify');
+  }
+  get sender(): Address | undefined {
+    return this.#sender;
+  }
+  set sender(value: AddressInput | undefined) {
+    this.#sender = value === undefined ? undefined : Address.parse(value, 'sender');
+  }
 
   /** The plain-text body (or a function producing it at delivery time). */
-  get plain(): Body | undefined { return this.#plain; }
-  set plain(value: Body | undefined) { this.#composedOnly('plain'); this.#plain = checkedBody(value, 'plain'); }
+  get plain(): Body | undefined {
+    return this.#plain;
+  }
+  set plain(value: Body | undefined) {
+    this.#composedOnly('plain');
+    this.#plain = checkedBody(value, 'plain');
+  }
   /** The HTML body (or a function producing it at delivery time). */
-  get rich(): Body | undefined { return this.#rich; }
-  set rich(value: Body | undefined) { this.#composedOnly('rich'); this.#rich = checkedBody(value, 'rich'); }
+  get rich(): Body | undefined {
+    return this.#rich;
+  }
+  set rich(value: Body | undefined) {
+    this.#composedOnly('rich');
+    this.#rich = checkedBody(value, 'rich');
+  }
 
   /**
    * Attachments and embedded images, in order. Setting it copies the list
    * (so a shared default is never changed by `attach()`); entries pushed
    * directly are checked when the MIME is built.
    */
-  get attachments(): Attachment[] { return this.#attachments; }
-  set attachments(value: readonly Attachment[]) { this.#composedOnly('attachments'); this.#attachments = checkedAttachments(value); }
+  get attachments(): Attachment[] {
+    return this.#attachments;
+  }
+  set attachments(value: readonly Attachment[]) {
+    this.#composedOnly('attachments');
+    this.#attachments = checkedAttachments(value);
+  }
 
-  get subject(): string | undefined { return this.#subject; }
-  set subject(value: string | undefined) { this.#composedOnly('subject'); this.#subject = checkedText(value, 'subject'); }
-  get organization(): string | undefined { return this.#organization; }
-  set organization(value: string | undefined) { this.#composedOnly('organization'); this.#organization = checkedText(value, 'organization'); }
-  get encoding(): string | undefined { return this.#encoding; }
+  get subject(): string | undefined {
+    return this.#subject;
+  }
+  set subject(value: string | undefined) {
+    this.#composedOnly('subject');
+    this.#subject = checkedText(value, 'subject');
+  }
+  get organization(): string | undefined {
+    return this.#organization;
+  }
+  set organization(value: string | undefined) {
+    this.#composedOnly('organization');
+    this.#organization = checkedText(value, 'organization');
+  }
+  get encoding(): string | undefined {
+    return this.#encoding;
+  }
   set encoding(value: string | undefined) {
     this.#composedOnly('encoding');
-    const encoding = checkedText(value, 'encoding')?.toLowerCase();
-    if (encoding !== undefined && !ENCODINGS.has(encoding)) {
-      throw new MessageError('EFIELD', `encoding must be "quoted-printable", "base64", "7bit", "8bit" or "utf-8" (the charset, always UTF-8); got ${JSON.stringify(value)}`, { field: 'encoding' });
-    }
-    this.#encoding = encoding;
+    this.#encoding = checkedEncoding(value);
   }
 
-  get priority(): Priority | undefined { return this.#priority; }
+  get priority(): Priority | undefined {
+    return this.#priority;
+  }
   set priority(value: Priority | undefined) {
     this.#composedOnly('priority');
-    if (value !== undefined && !PRIORITIES.has(value)) {
-      throw new MessageError('EFIELD', `priority must be 1 to 5, "high", "normal" or "low"; got ${JSON.stringify(value)}`, { field: 'priority' });
-    }
-    this.#priority = value;
+    this.#priority = checkedPriority(value);
   }
 
-  get date(): Date | undefined { return this.#date; }
+  get date(): Date | undefined {
+    return this.#date;
+  }
   set date(value: Date | undefined) {
     this.#composedOnly('date');
-    if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
-      throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
-    }
-    this.#date = value;
+    this.#date = checkedDate(value);
   }
 
-  get retries(): number | undefined { return this.#retries; }
+  get retries(): number | undefined {
+    return this.#retries;
+  }
   set retries(value: number | undefined) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-      throw new MessageError('EFIELD', `retries must be a whole number of 0 or more; got ${JSON.stringify(value)}`, { field: 'retries' });
-    }
-    this.#retries = value;
+    this.#retries = checkedRetries(value);
   }
 
   /** The Message-ID without angle brackets, generated on first use. */
@@ -188,9 +228,7 @@ export class Message {
     return this.#id;
   }
   set id(value: string) {
-    const id = checkedText(value, 'id')?.replace(/^<|>$/g, '');
-    if (!id || /\s/.test(id)) throw new MessageError('EFIELD', `id must be a non-empty Message-ID without spaces; got ${JSON.stringify(value)}`, { field: 'id' });
-    this.#id = id;
+    this.#id = checkedId(value);
   }
 
   /** Additional headers as name/value pairs. */
@@ -199,20 +237,7 @@ export class Message {
   }
   set headers(value: HeadersInput) {
     this.#composedOnly('headers');
-    if (typeof value !== 'object' || value === null) {
-      throw new MessageError('EFIELD', `headers must be a record or a list of [name, value] pairs; got ${value === null ? 'null' : typeof value}`, { field: 'headers' });
-    }
-    const pairs: [string, string][] = [];
-    const entries: [string, string | readonly string[]][] = Array.isArray(value) ? [...value] : Object.entries(value);
-    for (const [name, values] of entries) {
-      assertHeaderName(name);
-      assertExtraHeader(name);
-      for (const item of Array.isArray(values) ? values : [values]) {
-        assertNoLineBreak(String(item), `headers.${name}`);
-        pairs.push([name, String(item)]);
-      }
-    }
-    this.#headers = pairs;
+    this.#headers = checkedHeaders(value);
   }
 
   /** Replaces header `name` (in a raw message, in its header block). */
@@ -319,7 +344,9 @@ export class Message {
    */
   send(): Promise<DeliveryResult> {
     if (!this.#mailer) {
-      return Promise.reject(new MessageError('EUNBOUND', 'This message is not bound to a mailer: create it with mailer.new() or call mailer.send(message)'));
+      return Promise.reject(
+        new MessageError('EUNBOUND', 'This message is not bound to a mailer: create it with mailer.new() or call mailer.send(message)'),
+      );
     }
     return this.#mailer.send(this);
   }
@@ -330,7 +357,11 @@ export class Message {
    */
   #composedOnly(field: string): void {
     if (this.#raw) {
-      throw new MessageError('ERAW', `${field} cannot be set on a raw message: edit its header block with setHeader(), addHeader() and removeHeader()`, { field });
+      throw new MessageError(
+        'ERAW',
+        `${field} cannot be set on a raw message: edit its header block with setHeader(), addHeader() and removeHeader()`,
+        { field },
+      );
     }
   }
 
@@ -338,10 +369,23 @@ export class Message {
     // Entries may have been pushed straight into the array: check them now, before any byte is built.
     for (const attachment of this.#attachments) checkAttachment(attachment);
     return {
-      author: this.#author, to: this.#to, cc: this.#cc, bcc: this.#bcc, reply: this.#reply, sender: this.#sender,
-      notify: this.#notify, organization: this.#organization, priority: this.#priority, headers: this.#headers,
-      subject: this.#subject, plain: this.#plain, rich: this.#rich, attachments: this.#attachments,
-      encoding: this.#encoding, date: this.#date, id: this.id,
+      author: this.#author,
+      to: this.#to,
+      cc: this.#cc,
+      bcc: this.#bcc,
+      reply: this.#reply,
+      sender: this.#sender,
+      notify: this.#notify,
+      organization: this.#organization,
+      priority: this.#priority,
+      headers: this.#headers,
+      subject: this.#subject,
+      plain: this.#plain,
+      rich: this.#rich,
+      attachments: this.#attachments,
+      encoding: this.#encoding,
+      date: this.#date,
+      id: this.id,
     };
   }
 }

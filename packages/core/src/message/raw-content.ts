@@ -2,18 +2,10 @@ import { Readable } from 'node:stream';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
+import { assertHeaderName } from './header-checks.js';
 import type { RawSource } from './message-fields.js';
 
 type HeaderEdit = { kind: 'set' | 'add'; name: string; value: string } | { kind: 'remove'; name: string };
-
-const HEADER_NAME = /^[!-9;-~]+$/;
-
-/** Throws unless `name` is a valid header field name (printable ASCII, no colon). */
-export function assertHeaderName(name: string): void {
-  if (!HEADER_NAME.test(name)) {
-    throw new MessageError('EHEADER', `Invalid header name ${JSON.stringify(name)}`, { field: `headers.${name}` });
-  }
-}
 
 /**
  * An RFC 5322 message kept as its bytes. Header edits are recorded and applied
@@ -58,7 +50,12 @@ export class RawContent {
     const lower = name.toLowerCase();
     return groupHeaderLines(head.toString('latin1'))
       .filter((field) => fieldName(field) === lower)
-      .map((field) => field.slice(field.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ').trim());
+      .map((field) =>
+        field
+          .slice(field.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]/g, ' ')
+          .trim(),
+      );
   }
 
   /** The whole message with every edit applied. */
@@ -98,6 +95,17 @@ export class RawContent {
     this.#source = bytes; // let the stream go
     return bytes;
   }
+}
+
+/**
+ * The Message-ID in the header block of a Buffer or string source, without
+ * angle brackets; undefined for a stream (not read yet) or when there is none.
+ */
+export function messageIdOf(source: RawSource): string | undefined {
+  if (typeof source !== 'string' && !Buffer.isBuffer(source)) return undefined;
+  const text = typeof source === 'string' ? source.slice(0, 65536) : source.subarray(0, 65536).toString('latin1');
+  const head = text.split(/\r?\n\r?\n/)[0] ?? '';
+  return /^Message-ID:[ \t]*<?([^>\r\n]+)>?/im.exec(head)?.[1]?.trim();
 }
 
 function fieldName(field: string): string {
