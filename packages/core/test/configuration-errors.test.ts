@@ -1,4 +1,4 @@
-import { MailConfigurationError, Mailer, type MailerConfig, TRANSPORT_PACKAGES } from '@mailroom/core';
+import { loadDefinition, MailConfigurationError, Mailer, type MailerConfig, TRANSPORT_PACKAGES } from '@mailroom/core';
 import { createMock } from '@mailroom/transport-mock';
 import { describe, expect, it } from 'vitest';
 
@@ -233,6 +233,11 @@ describe('use', () => {
     const mailer = await new Mailer({ 'transport.use': name }).start();
     expect(mailer.transportName).toBe('log');
     await mailer.stop();
+  });
+
+  it('resolves Marrow Mailer\'s alias amazon to the SES transport package', async () => {
+    const definition = await loadDefinition('amazon', 'transport.use', {}, TRANSPORT_PACKAGES);
+    expect(definition.name).toBe('ses');
   });
 
   it('loads a transport by package name', async () => {
