@@ -235,7 +235,7 @@ describe('use', () => {
     await mailer.stop();
   });
 
-  it('resolves Marrow Mailer\'s alias amazon to the SES transport package', async () => {
+  it("resolves Marrow Mailer's alias amazon to the SES transport package", async () => {
     const definition = await loadDefinition('amazon', 'transport.use', {}, TRANSPORT_PACKAGES);
     expect(definition.name).toBe('ses');
   });
