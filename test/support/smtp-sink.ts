@@ -69,6 +69,8 @@ export interface SinkOptions {
   mailFromReply?: SinkReply;
   /** Answer every message (after its data) with this reply. */
   dataReply?: SinkReply;
+  /** Largest message accepted, in bytes, announced in EHLO (SIZE). @default 50 MB */
+  size?: number;
   /** Milliseconds to wait before answering MAIL FROM, RCPT TO and the end of DATA. @default 0 */
   delay?: number;
   /** Milliseconds of client silence before the sink closes a connection (with 421). @default 60000 */
@@ -243,7 +245,7 @@ export async function start(options: SinkOptions = {}): Promise<SmtpSink> {
     allowInsecureAuth: true,
     disableReverseLookup: true,
     logger: false,
-    size: 50 * 1024 * 1024,
+    size: options.size ?? 50 * 1024 * 1024,
     socketTimeout: options.idleTimeout ?? 60_000,
     closeTimeout: 200,
     onConnect(session, callback) {

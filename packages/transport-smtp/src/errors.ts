@@ -91,7 +91,9 @@ export function mapSmtpError(error: unknown, context: ErrorContext): MailError {
   const { redact, server } = context;
   const reply = failure.response ? `: ${redact(failure.response)}` : '';
   const facts = details(failure, redact);
+  // The original error stays reachable as `cause`: clean it too.
   if (failure.message) failure.message = redact(failure.message);
+  if (failure.response) failure.response = redact(failure.response);
   const code = failure.responseCode;
   const command = failure.command;
   if (failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE') {

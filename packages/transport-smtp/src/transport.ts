@@ -87,7 +87,7 @@ export function createSmtpTransport(options: SmtpOptions, context: TransportCont
     },
 
     async deliver(message: Message): Promise<TransportReceipt> {
-      if (!settings || !session) throw new TransportFailedError(`SMTP ${server}: the transport is not started`);
+      if (!settings) throw new TransportFailedError(`SMTP ${server}: the transport is not started`);
       const data = await build(message);
       const { from, to } = message.smtpEnvelope;
       const envelope: SMTPEnvelope = { from, size: data.length, use8BitMime: message.isRaw && hasEightBitBytes(data) };

@@ -173,6 +173,14 @@ describe('messages the client refuses to send are MessageFailed', () => {
     expect(error.message).toMatch(/could not be built/);
   });
 
+  it('a message larger than the SIZE the server announces', async () => {
+    const sink = await sinkWith({ size: 1000 });
+    const error = await failureOf(sink, {}, testMessage(1, { plain: 'x'.repeat(2000) }));
+    expect(error).toBeInstanceOf(MessageFailedError);
+    expect(error.message).toMatch(/larger than allowed 1000/);
+    expect(sink.messages).toHaveLength(0);
+  });
+
   it('parses the keys of the mapping table in the README', () => {
     expect(smtp.parseOptions({}).port).toBe(25);
     expect(smtp.parseOptions({ tls: 'ssl' }).port).toBe(465);
