@@ -197,7 +197,7 @@ export function registerSend(program: Command): void {
         '75 temporary failure (the transport failed on every attempt): try again later.',
         '',
         'Example:',
-        '  mailroom send --set transport=smtp://mail.example.org:587?tls=required \\',
+        "  mailroom send --set 'transport=smtp://mail.example.org:587?tls=required' \\",
         '    --from "Robot <robot@example.org>" --to alice@example.org --subject Hello --text "Hi!"',
       ].join('\n'),
     )
