@@ -1,7 +1,6 @@
-import { open } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { acquireDotlock, type DotlockSettings, type HeldLock } from './dotlock.js';
-import { fileError } from './errors.js';
+import { type FileMark, MailboxFile } from './mailbox-file.js';
 
 /** How one mbox file is written. */
 export interface WriterSettings {
@@ -16,28 +15,34 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Most entries and bytes appended under one lock, so other programs get their turn. */
-const BATCH_ENTRIES = 256;
-const BATCH_BYTES = 8 * 1024 * 1024;
-
-const NEWLINE = Buffer.from('\n');
+/** Most entries and bytes appended in one write. */
+const ROUND_ENTRIES = 256;
+const ROUND_BYTES = 8 * 1024 * 1024;
+/** Longest a busy session keeps the lock, in milliseconds, before letting other programs in. */
+const SESSION_LIMIT = 100;
 
 /**
  * Appends mbox entries to one file for every transport instance of this
- * process. Entries queue here; each round takes the lock once, appends every
- * queued entry, flushes, and releases the lock, so a reader or another
- * process never sees a partial message and many workers cost one lock and
- * one fsync per round instead of one per message. A failed round is rolled
- * back (the file is truncated to its size before the round) and each of its
- * deliveries fails.
+ * process, so that many workers never interleave and share the cost of
+ * locking and flushing.
+ *
+ * Entries queue here. A session takes the lock and opens the file once, then
+ * writes rounds of queued entries, each round in one write, for as long as
+ * entries keep coming (at most {@link SESSION_LIMIT} ms); then it closes the
+ * file and releases the lock. With fsync, a delivery resolves only once a
+ * flush that began after its write has succeeded. A failed write is rolled
+ * back (the file truncated to its size before the round); a failed flush
+ * fails every delivery not yet confirmed.
+ * When another program shares the file (it held the lock, or wrote since our
+ * last session), a session lasts one round and a short pause follows, so it
+ * gets its turn.
  */
 export class MailboxWriter {
   readonly #queue: Pending[] = [];
-  #running = false;
-  /** The inode and size we left the file at, to skip checking its end when nobody else wrote. */
-  #known: { inode: number; size: number } | undefined;
-  /** Another writer held the lock or wrote since our last round: pause between rounds to let it in. */
+  #draining: Promise<void> | undefined;
+  #known: FileMark | undefined;
   #shared = false;
+  #wake: (() => void) | undefined;
 
   constructor(
     readonly path: string,
@@ -48,101 +53,138 @@ export class MailboxWriter {
   append(entry: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ entry, resolve, reject });
-      if (!this.#running) this.#drain().catch(() => {});
+      this.#wake?.();
+      this.#draining ??= this.#drain().finally(() => {
+        this.#draining = undefined;
+      });
     });
   }
 
+  /** Resolves once every queued entry is written and the file closed and unlocked. */
+  async idle(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
   async #drain(): Promise<void> {
-    this.#running = true;
-    try {
-      while (this.#queue.length > 0) {
-        const round = this.#takeRound();
-        try {
-          await this.#write(round.map((pending) => pending.entry));
-          for (const pending of round) pending.resolve();
-        } catch (error) {
-          for (const pending of round) pending.reject(error);
-        }
-        // Taking the lock again at once would shut out a program that polls for it.
-        if (this.#shared && this.#queue.length > 0) await sleep(2 + Math.random() * 8);
-      }
-    } finally {
-      this.#running = false;
+    while (this.#queue.length > 0) {
+      await this.#session();
+      // Taking the lock again at once would shut out a program that polls for it.
+      if (this.#shared && this.#queue.length > 0) await sleep(2 + Math.random() * 8);
     }
   }
 
   #takeRound(): Pending[] {
     let bytes = 0;
     let count = 0;
-    while (count < this.#queue.length && count < BATCH_ENTRIES && (count === 0 || bytes < BATCH_BYTES)) {
+    while (count < this.#queue.length && count < ROUND_ENTRIES && (count === 0 || bytes < ROUND_BYTES)) {
       bytes += (this.#queue[count] as Pending).entry.length;
       count += 1;
     }
     return this.#queue.splice(0, count);
   }
 
-  async #write(entries: Buffer[]): Promise<void> {
-    const lock: HeldLock | undefined = this.settings.dotlock ? await acquireDotlock(this.path, this.settings.dotlock) : undefined;
+  /** Resolves at the next append. */
+  #nextAppend(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = () => {
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  async #session(): Promise<void> {
+    let lock: HeldLock | undefined;
+    let file: MailboxFile;
     try {
-      const othersWrote = await this.#append(entries);
-      this.#shared = othersWrote || (lock?.contended ?? false);
+      lock = this.settings.dotlock ? await acquireDotlock(this.path, this.settings.dotlock) : undefined;
+      file = await MailboxFile.open(this.path, this.#known);
+    } catch (error) {
+      for (const pending of this.#takeRound()) pending.reject(error);
+      await lock?.release();
+      this.#known = undefined;
+      return;
+    }
+    this.#shared = (lock?.contended ?? false) || file.othersWrote;
+    const flusher = new Flusher(file);
+    const started = performance.now();
+    try {
+      while (!flusher.failed) {
+        if (this.#queue.length === 0) {
+          // While a flush runs, the workers it will release are waiting: wait for it or for new entries.
+          if (flusher.busy) await Promise.race([flusher.settled(), this.#nextAppend()]);
+          if (this.#queue.length === 0) await nextTurn();
+          if (this.#queue.length === 0) break;
+        }
+        const round = this.#takeRound();
+        try {
+          await file.write(round.map((pending) => pending.entry));
+        } catch (error) {
+          for (const pending of round) pending.reject(error);
+          this.#known = undefined;
+          break;
+        }
+        this.#known = file.end;
+        if (this.settings.fsync) flusher.add(round);
+        else for (const pending of round) pending.resolve();
+        if (this.#shared || performance.now() - started > SESSION_LIMIT) break;
+      }
+      await flusher.idle();
+      if (flusher.failed) this.#known = undefined;
     } finally {
+      this.#wake = undefined;
+      await file.close();
       await lock?.release();
     }
   }
+}
 
-  /** Appends under the lock; returns true when someone else had written since our last round. */
-  async #append(entries: Buffer[]): Promise<boolean> {
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      // a+: append-only writes (O_APPEND), created 0600 when missing, readable to check how the file ends.
-      handle = await open(this.path, 'a+', 0o600);
-    } catch (error) {
-      throw fileError(error, this.path);
-    }
-    let size = 0;
-    let othersWrote = false;
-    try {
-      const status = await handle.stat();
-      size = status.size;
-      const buffers = [...entries];
-      const untouched = this.#known?.inode === status.ino && this.#known.size === size;
-      if (!untouched) {
-        othersWrote = this.#known !== undefined;
-        const gap = await missingNewlines(handle, size);
-        for (let index = 0; index < gap; index += 1) buffers.unshift(NEWLINE);
-      }
-      const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-      await writeAll(handle, buffers, total);
-      if (this.settings.fsync) await handle.sync();
-      this.#known = { inode: status.ino, size: size + total };
-      return othersWrote;
-    } catch (error) {
-      this.#known = undefined;
-      // Roll back: no partial entry may stay for a reader to find.
-      await handle.truncate(size).catch(() => {});
-      throw fileError(error, this.path);
-    } finally {
-      await handle.close().catch(() => {});
-    }
+/**
+ * Flushes the rounds written in a session: each round's fsync starts as soon
+ * as it is written, so the next messages are prepared and written while the
+ * disk works, and concurrent flushes share the file system's journal commits
+ * (as a bare appender's would). Once one flush fails, every round not yet
+ * confirmed fails too, whatever its own flush says: after Linux reports a
+ * write-back error once, a later fsync may succeed without the data on disk.
+ */
+class Flusher {
+  readonly #running = new Set<Promise<void>>();
+  #failure: { error: unknown } | undefined;
+
+  constructor(private readonly file: MailboxFile) {}
+
+  get failed(): boolean {
+    return this.#failure !== undefined;
   }
-}
 
-/** How many newlines the file needs before a new `From ` line: an entry must follow a blank line. */
-async function missingNewlines(handle: Awaited<ReturnType<typeof open>>, size: number): Promise<number> {
-  if (size === 0) return 0;
-  const tail = Buffer.alloc(Math.min(2, size));
-  await handle.read(tail, 0, tail.length, size - tail.length);
-  if (tail[tail.length - 1] !== 0x0a) return 2;
-  return size === 1 || tail[0] === 0x0a ? 0 : 1;
-}
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
 
-/** Writes every buffer, continuing after a short write. */
-async function writeAll(handle: Awaited<ReturnType<typeof open>>, buffers: Buffer[], total: number): Promise<void> {
-  let written = (await handle.writev(buffers)).bytesWritten;
-  if (written === total) return;
-  const whole = Buffer.concat(buffers);
-  while (written < total) written += (await handle.write(whole, written)).bytesWritten;
+  add(round: Pending[]): void {
+    const flush = this.file.flush().then(
+      () => {
+        if (this.#failure) for (const pending of round) pending.reject(this.#failure.error);
+        else for (const pending of round) pending.resolve();
+      },
+      (error: unknown) => {
+        this.#failure ??= { error };
+        for (const pending of round) pending.reject(error);
+      },
+    );
+    const tracked = flush.finally(() => this.#running.delete(tracked));
+    this.#running.add(tracked);
+  }
+
+  /** Resolves when any running flush settles. */
+  settled(): Promise<void> {
+    return Promise.race(this.#running);
+  }
+
+  /** Resolves when every flush has settled. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
 }
 
 /** Writers by file and settings; shared by every transport instance of this process while any uses it. */
@@ -157,11 +199,17 @@ export function useWriter(path: string, settings: WriterSettings): MailboxWriter
   return entry.writer;
 }
 
-/** Stops sharing a writer; the last user removes it (queued entries still complete). */
-export function releaseWriter(writer: MailboxWriter): void {
+/**
+ * Stops sharing a writer. The last user removes it and waits until it is
+ * idle, so that once every transport is shut down the file is closed and no
+ * lock of ours is left.
+ */
+export async function releaseWriter(writer: MailboxWriter): Promise<void> {
   const key = JSON.stringify([writer.path, writer.settings]);
   const entry = writers.get(key);
   if (!entry) return;
   entry.users -= 1;
-  if (entry.users <= 0) writers.delete(key);
+  if (entry.users > 0) return;
+  writers.delete(key);
+  await writer.idle();
 }

@@ -24,6 +24,24 @@ export function separatorLine(sender: string, date: Date): string {
   return `From ${word} ${asctime(date)}\n`;
 }
 
+/** The data with every CRLF turned into LF (a lone CR is kept); the same Buffer when there is none. */
+export function toUnixLineEndings(data: Buffer): Buffer {
+  let at = data.indexOf(CRLF);
+  if (at === -1) return data;
+  const output = Buffer.allocUnsafe(data.length);
+  let read = 0;
+  let written = 0;
+  while (at !== -1) {
+    written += data.copy(output, written, read, at);
+    output[written] = LF;
+    written += 1;
+    read = at + 2;
+    at = data.indexOf(CRLF, read);
+  }
+  written += data.copy(output, written, read);
+  return output.subarray(0, written);
+}
+
 /** Positions where a `>` must be inserted: the start of every line matching `^>*From `. */
 function quotePositions(data: Buffer): number[] {
   const positions: number[] = [];
@@ -42,7 +60,7 @@ function quotePositions(data: Buffer): number[] {
  * blank line that ends an entry.
  */
 export function mboxrdEntry(message: Buffer, sender: string, date: Date): Buffer {
-  const data = message.includes(CRLF) ? Buffer.from(message.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') : message;
+  const data = toUnixLineEndings(message);
   const parts: Buffer[] = [Buffer.from(separatorLine(sender, date), 'latin1')];
   let read = 0;
   for (const position of quotePositions(data)) {

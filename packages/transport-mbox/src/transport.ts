@@ -34,8 +34,9 @@ export function createMboxTransport(options: MboxOptions, context?: TransportCon
       return { response: `appended to ${writer.path}` };
     },
     async shutdown() {
-      if (writer) releaseWriter(writer);
+      const current = writer;
       writer = undefined;
+      if (current) await releaseWriter(current);
     },
   };
 }
