@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Address } from '../address/address.js';
@@ -110,9 +110,40 @@ async function compile(input: ComposeInput): Promise<ReturnType<MailComposer['co
   return node;
 }
 
+/**
+ * Collects a MIME tree's bytes. The same bytes as `node.build()`, for about
+ * half its CPU: build() goes through createReadStream, a stream pipeline
+ * (PassThrough, a final-newline transform, an AbortController per message)
+ * that costs more than the message itself at a few KB. The line break that
+ * pipeline's last stage adds when the message does not end with one is added here.
+ */
+function collect(node: MimeNode): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    node.stream(output, {}, (error) => {
+      if (error) {
+        // As createReadStream does: release the content streams the failure left unread.
+        (node as unknown as { _destroyContentStreams?: () => void })._destroyContentStreams?.();
+        reject(error);
+        return;
+      }
+      const last = chunks.at(-1);
+      const lastByte = last?.[last.length - 1];
+      if (lastByte !== 0x0a) chunks.push(Buffer.from(lastByte === 0x0d ? '\n' : '\r\n'));
+      resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
 /** The message as RFC 5322 bytes. */
 export async function composeBuffer(input: ComposeInput): Promise<Buffer> {
-  return (await compile(input)).build();
+  return collect(await compile(input));
 }
 
 /** The message as a stream of RFC 5322 bytes. */
