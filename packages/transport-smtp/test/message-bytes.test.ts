@@ -26,8 +26,13 @@ describe('the bytes the SMTP transport sends', () => {
         fc.record({
           subject: text.map((value) => value.replace(/[\r\n]/g, ' ')),
           plain: fc.option(text, { nil: undefined }),
-          rich: fc.option(text.map((body) => `<p>${body}</p>`), { nil: undefined }),
-          attachments: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,8}\.(txt|bin)$/), fc.uint8Array({ maxLength: 200 })), { maxLength: 2 }),
+          rich: fc.option(
+            text.map((body) => `<p>${body}</p>`),
+            { nil: undefined },
+          ),
+          attachments: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,8}\.(txt|bin)$/), fc.uint8Array({ maxLength: 200 })), {
+            maxLength: 2,
+          }),
         }),
         async ({ subject, plain, rich, attachments }) => {
           const make = () => {
