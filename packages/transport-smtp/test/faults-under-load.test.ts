@@ -62,3 +62,41 @@ describe('2,000 messages through Dynamic while the server misbehaves', { timeout
     expect(mailer.stats.delivered + mailer.stats.failed).toBe(COUNT);
   });
 });
+
+describe('random 452 to RCPT TO under load', { timeout: 120_000 }, () => {
+  it('each recipient gets each message exactly once, or is reported rejected with the 452', async () => {
+    const sink = await start({ port: 0, tempFailRecipient: 0.1, seed: 7 });
+    const mailer = new Mailer({
+      manager: { use: 'dynamic', workers: 4, divisor: 50 },
+      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', deferred_retries: 2, deferred_delay: 0.005 },
+    });
+    await mailer.start();
+    const recipients = ['alice@example.org', 'bob@example.org', 'carol@example.org'];
+    const messages = Array.from({ length: 200 }, (_, index) => testMessage(index, { to: recipients }));
+    const results = await Promise.all(messages.map((message) => mailer.send(message).catch((error: unknown) => error)));
+    await mailer.stop();
+    await sink.stop();
+
+    const copies = new Map<string, number>();
+    for (const received of sink.messages) {
+      for (const recipient of received.to)
+        copies.set(`${received.messageId} ${recipient}`, (copies.get(`${received.messageId} ${recipient}`) ?? 0) + 1);
+    }
+    let reported = 0;
+    messages.forEach((message, index) => {
+      const result = results[index] as { accepted?: string[]; rejected?: { address: string; code?: number }[] };
+      for (const recipient of recipients) {
+        const count = copies.get(`${message.id} ${recipient}`) ?? 0;
+        if (result.accepted?.includes(recipient)) expect(count).toBe(1);
+        else {
+          reported += 1;
+          expect(count).toBe(0);
+          if (result.rejected) expect(result.rejected.find((entry) => entry.address === recipient)?.code).toBe(452);
+        }
+      }
+    });
+    // With 10 % per offer and 3 offers, about 1 in 1,000 recipients stays deferred.
+    expect(sink.stats.tempFailedRecipients).toBeGreaterThan(30);
+    expect(reported).toBeLessThan(10);
+  });
+});
