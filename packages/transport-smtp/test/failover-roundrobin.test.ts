@@ -1,7 +1,8 @@
+import { inspect } from 'node:util';
 import { Mailer } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SinkOptions, type SmtpSink, start } from '../../../test/support/smtp-sink.js';
-import { testMessage } from './helpers.js';
+import { captureLogger, testMessage } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions = {}): Promise<SmtpSink> {
@@ -40,6 +41,24 @@ describe('failover over SMTP servers', () => {
     expect(result.accepted).toEqual(['alice@example.org']);
     expect(result.rejected).toMatchObject([{ address: 'nobody@example.org', code: 550 }]);
     expect(busy.stats.closedAfter).toBe(1);
+  });
+
+  it('never shows a child’s password, in its label, the log or the error', async () => {
+    const down = await sinkWith({ refuse: 'closed' });
+    const { logger, lines } = captureLogger();
+    const secret = 'S3cret-Passw0rd';
+    const mailer = new Mailer(
+      {
+        transport: `failover(smtp://robot:${secret}@${down.host}:${down.port}?tls=none smtp://robot:${secret}@${down.host}:${down.port}?tls=none)`,
+        'message.retries': 0,
+      },
+      { logger },
+    );
+    await mailer.start();
+    const error = await mailer.send(testMessage(1)).catch((caught: unknown) => caught);
+    await mailer.stop();
+    expect(String(error)).toMatch(/every transport failed: transports\.0 \(smtp:\/\/robot:\*\*\*@/);
+    expect([String(error), inspect(error, { depth: 6 }), ...lines].join('\n')).not.toContain(secret);
   });
 
   it('names a bad key of a child in full', async () => {

@@ -71,7 +71,7 @@ export function parseMetaDsn(value: unknown): { use: string; transports: string[
 }
 
 function hidePassword(dsn: string): string {
-  return dsn.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  return dsn.replace(/\/\/([^:@/\s]*):[^@/\s]*@/g, '//$1:***@');
 }
 
 /** A child entry as a section with `use`. */
@@ -88,25 +88,23 @@ function childSection(entry: unknown, key: string): ConfigSection {
 /** Resolves a child section: its DSN or `name(...)` form, its definition (loading the package) and its options. */
 async function resolveChild(entry: unknown, key: string): Promise<Child> {
   const { use, ...rest } = childSection(entry, key);
-  let section: ConfigSection = rest;
-  let name = use;
-  let label = typeof use === 'string' ? use : '';
+  const position = key.split('.').slice(-2).join('.'); // transports.1
   const meta = parseMetaDsn(use);
   if (meta) {
-    name = meta.use;
-    section = { ...rest, transports: meta.transports };
-  } else if (typeof use === 'string' && isDsn(use)) {
-    const { scheme, url } = parseDsn(use, `${key}.use`);
-    name = scheme;
-    label = hidePassword(use);
-    const definition = await loadChildDefinition(name, key);
-    section = { ...(definition.fromDsn ? definition.fromDsn(url) : sectionFromDsn(url)), ...rest };
-    return { definition, options: definition.parseOptions(section, `${key}.`), label: `${key.split('.').slice(-2).join('.')} (${label})` };
+    const definition = await loadChildDefinition(meta.use, key);
+    const options = definition.parseOptions({ ...rest, transports: meta.transports }, `${key}.`);
+    return { definition, options, label: `${position} (${hidePassword(use as string)})` };
   }
-  const definition = await loadChildDefinition(name, key);
-  if (!label) label = definition.name;
-  if (typeof section.host === 'string') label += ` ${section.host}${section.port === undefined ? '' : `:${String(section.port)}`}`;
-  return { definition, options: definition.parseOptions(section, `${key}.`), label: `${key.split('.').slice(-2).join('.')} (${label})` };
+  if (typeof use === 'string' && isDsn(use)) {
+    const { scheme, url } = parseDsn(use, `${key}.use`);
+    const definition = await loadChildDefinition(scheme, key);
+    const section = { ...(definition.fromDsn ? definition.fromDsn(url) : sectionFromDsn(url)), ...rest };
+    return { definition, options: definition.parseOptions(section, `${key}.`), label: `${position} (${hidePassword(use)})` };
+  }
+  const definition = await loadChildDefinition(use, key);
+  const host = typeof rest.host === 'string' ? ` ${rest.host}${rest.port === undefined ? '' : `:${String(rest.port)}`}` : '';
+  const name = typeof use === 'string' ? use : definition.name;
+  return { definition, options: definition.parseOptions(rest, `${key}.`), label: `${position} (${name}${host})` };
 }
 
 async function loadChildDefinition(use: unknown, key: string): Promise<TransportDefinition<unknown>> {
