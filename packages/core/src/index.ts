@@ -2,7 +2,7 @@ export { Address, type AddressInput } from './address/address.js';
 export { AddressList, type AddressListInput } from './address/address-list.js';
 export type { ConfigSection, MailerConfig } from './configuration/config-section.js';
 export { isDefinition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES } from './configuration/component-loader.js';
-export { isDsn, parseDsn, sectionFromDsn } from './configuration/dsn.js';
+export { isDsn, parseDsn, redactDsn, sectionFromDsn } from './configuration/dsn.js';
 export { flattenConfig } from './configuration/flatten.js';
 export { type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 export { invalidOption, parseNamedValues } from './configuration/named-values.js';

@@ -221,7 +221,16 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
    * this mailer, so `message.send()` works.
    */
   new(fields: MessageFields = {}): Message {
-    return new Message(this.#config.message).set(fields).bind(this);
+    const message = new Message(this.#config.message);
+    const { headers, ...rest } = fields;
+    message.set(rest);
+    // Headers given here add to (and, by name, replace) the configured default headers.
+    if (headers !== undefined) {
+      const given = new Message({ headers }).headers;
+      const names = new Set(given.map(([name]) => name.toLowerCase()));
+      message.headers = [...message.headers.filter(([name]) => !names.has(name.toLowerCase())), ...given];
+    }
+    return message.bind(this);
   }
 
   /** The name of the configured transport, once started. */

@@ -99,3 +99,19 @@ describe('mailer.new()', () => {
     expect(mock.outbox.map((message) => message.isRaw)).toEqual([false, true]);
   });
 });
+
+describe('mailer.new() headers', () => {
+  it('adds to the configured default headers, replacing those of the same name', () => {
+    const mailer = new Mailer({ 'transport.use': 'mock', 'message.headers.X-Team': 'ops', 'message.headers.X-Env': 'prod' });
+    const message = mailer.new({ headers: { 'x-env': 'staging', 'X-Ticket': '42' } });
+    expect(message.headers).toEqual([
+      ['X-Team', 'ops'],
+      ['x-env', 'staging'],
+      ['X-Ticket', '42'],
+    ]);
+    expect(mailer.new().headers).toEqual([
+      ['X-Team', 'ops'],
+      ['X-Env', 'prod'],
+    ]);
+  });
+});
