@@ -11,6 +11,9 @@ const LOCAL_PART =
 const ADDRESS_LITERAL = /^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/;
 const ASCII_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+// One addr-spec with nothing around it: no spaces, quotes, brackets, commas or comments.
+const BARE_ADDRESS = /^[^\s"(),:;<>@[\]\\]+@[^\s"(),:;<>@[\]\\]+$/;
+
 /** Throws a typed error when a header value would carry a line break. */
 export function assertNoLineBreak(value: string, field: string): void {
   if (/[\r\n]/.test(value)) {
@@ -34,6 +37,7 @@ export class Address {
   readonly name: string;
   /** `user@domain` exactly as given (an IDN domain stays in Unicode here). */
   readonly address: string;
+  #envelope: string | undefined;
 
   /**
    * @throws {MessageError} `EADDRESS` when `address` is not a valid mailbox,
@@ -93,7 +97,8 @@ export class Address {
 
   /** The address for an SMTP envelope: the domain in punycode, lower case. */
   get envelope(): string {
-    return `${this.local}@${asciiDomain(this.domain)}`;
+    this.#envelope ??= `${this.local}@${asciiDomain(this.domain)}`;
+    return this.#envelope;
   }
 
   /** `Name <user@domain>`, quoting the name when it holds special characters. */
@@ -124,6 +129,8 @@ export class Address {
 export function parseAddressString(input: string, field: string): Address[] {
   assertNoLineBreak(input, field);
   if (input.trim() === '') return [];
+  // The common case, one bare address, needs no header parser.
+  if (BARE_ADDRESS.test(input)) return [new Address(input, '', field)];
   // addressparser is lenient: it reads `alice smith@example.org` as the name
   // "alice" and the address smith@example.org. A display name needs angle
   // brackets (or, in the old style, a comment), so text with neither that
