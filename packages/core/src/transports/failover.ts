@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Definition, isDefinition, loadDefinition, TRANSPORT_PACKAGES } from '../configuration/component-loader.js';
 import type { ConfigSection } from '../configuration/config-section.js';
-import { isDsn, parseDsn, sectionFromDsn } from '../configuration/dsn.js';
+import { isDsn, parseDsn, redactDsn, sectionFromDsn } from '../configuration/dsn.js';
 import { option, parseSection } from '../configuration/options-schema.js';
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { MailError } from '../errors/mail-error.js';
@@ -70,8 +70,10 @@ export function parseMetaDsn(value: unknown): { use: string; transports: string[
   return match ? { use: (match[1] as string).toLowerCase(), transports: splitList(match[2] as string) } : undefined;
 }
 
-function hidePassword(dsn: string): string {
-  return dsn.replace(/\/\/([^:@/\s]*):[^@/\s]*@/g, '//$1:***@');
+/** A child's DSN, or `name(dsn dsn)` form, safe to print. */
+function hidePassword(value: string): string {
+  const meta = parseMetaDsn(value);
+  return meta ? `${meta.use}(${meta.transports.map(hidePassword).join(' ')})` : redactDsn(value);
 }
 
 /** A child entry as a section with `use`. */
