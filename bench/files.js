@@ -9,11 +9,14 @@
 // what this measures), handed to ours as raw messages made once and reused,
 // as bench/managers.js reuses its messages.
 //
-// This disk's speed drifts within seconds, so the two sides alternate in
-// chunks (CHUNKS messages each, the order flipping every chunk, `sync` before
-// each so no chunk pays for another's write-back) until each side has
-// delivered N; a side's rate is N over its summed time. Every round writes
-// into fresh folders; everything is deleted at the end (see PITFALLS.md).
+// This disk's speed drifts within seconds, and differs from one folder to
+// another (two identical loops writing into two folders measured up to 2x
+// apart), so both sides write into the same maildir (unique names never
+// clash) or append to the same mbox, and they alternate in chunks (CHUNKS
+// messages each, the order flipping every chunk, `sync` before each so no
+// chunk pays for another's write-back) until each side has delivered N; a
+// side's rate is N over its summed time. Every round writes into a fresh
+// folder; everything is deleted at the end (see PITFALLS.md).
 // Prints per-round rates, then one JSON line of median ratios (ours / bare;
 // higher is better, 1.0 = as fast as the bare loop).
 import { execFileSync } from 'node:child_process';
@@ -62,7 +65,7 @@ async function inLanes(count, operation) {
 /** The bare maildir loop: names in the convention's form (time, pid, sequence, host), as a bare writer would make. */
 async function bareMaildir(folder) {
   await mkdir(join(folder, 'tmp'), { recursive: true });
-  await mkdir(join(folder, 'new'));
+  await mkdir(join(folder, 'new'), { recursive: true });
   let sequence = 0;
   const suffix = `P${process.pid}.${hostname()}`;
   return {
@@ -81,7 +84,6 @@ async function bareMaildir(folder) {
 
 /** The bare mbox loop: one handle opened for appending; a separator line, the message and a blank line per write. */
 async function bareMbox(folder) {
-  await mkdir(folder, { recursive: true });
   const handle = await open(join(folder, 'mbox'), 'a');
   const blank = Buffer.from('\n');
   return {
@@ -117,8 +119,8 @@ async function ours(transport, folder) {
 /** One round for one transport: both sides alternate chunk by chunk; returns their rates. */
 async function round(transport, folder, flip, total = TOTAL) {
   const sides = {
-    ours: await ours(transport, join(folder, 'ours')),
-    bare: await (transport === 'maildir' ? bareMaildir : bareMbox)(join(folder, 'bare')),
+    ours: await ours(transport, folder),
+    bare: await (transport === 'maildir' ? bareMaildir : bareMbox)(folder),
   };
   const elapsed = { ours: 0, bare: 0 };
   const size = CHUNKS[transport];

@@ -1,8 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { hostname } from 'node:os';
 
 /** Deliveries made by this process, for the `Q` part of each name. */
 let sequence = 0;
+
+/** Random bytes drawn 4 KiB at a time: one call to the generator per 512 names. */
+const randomPool = Buffer.alloc(4096);
+let randomAt = randomPool.length;
+
+/** 64 random bits as 16 hex digits. */
+function randomHex(): string {
+  if (randomAt + 8 > randomPool.length) {
+    randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  randomAt += 8;
+  return randomPool.toString('hex', randomAt - 8, randomAt);
+}
 
 /**
  * The host part of a name: `/` and `:` (and the configured separator) are
@@ -31,6 +45,6 @@ export function createNameMaker(separator: string): () => string {
     const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
     const seconds = Math.floor(micros / 1_000_000);
     sequence += 1;
-    return `${seconds}.M${micros % 1_000_000}P${pid}Q${sequence}R${randomBytes(8).toString('hex')}.${host}`;
+    return `${seconds}.M${micros % 1_000_000}P${pid}Q${sequence}R${randomHex()}.${host}`;
   };
 }

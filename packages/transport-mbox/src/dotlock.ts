@@ -89,7 +89,7 @@ async function takeOverIfStale(lock: string, staleAfter: number): Promise<boolea
   try {
     await writeFile(guard, OWNER, { flag: 'wx' });
   } catch (error) {
-    if (codeOf(error) !== 'EEXIST') throw error;
+    if (codeOf(error) !== 'EEXIST') throw fileError(error, guard);
     const guardStat = await stat(guard).catch(() => undefined);
     if (guardStat && Date.now() - guardStat.mtimeMs > GUARD_STALE_AFTER) await unlink(guard).catch(() => {});
     return false;

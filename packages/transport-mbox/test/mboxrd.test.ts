@@ -34,6 +34,18 @@ describe('mboxrd quoting', () => {
     );
   });
 
+  it('matches a line-by-line reference: CRLF as LF, a lone CR kept, ^>*From quoted (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'From ', '>', '\r', '\n', '\r\n', 'é'), { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const lines = text.replace(/\r\n/g, '\n').split('\n');
+        const body = lines.map((line) => (/^>*From /.test(line) ? `>${line}` : line)).join('\n');
+        const expected = `From s@example.org Mon Jan  5 07:08:09 2026\n${body}${body.endsWith('\n') ? '' : '\n'}\n`;
+        expect(mboxrdEntry(Buffer.from(text, 'latin1'), 's@example.org', DATE).toString('latin1')).toBe(expected);
+      }),
+    );
+  });
+
   it('quotes a message that itself begins with a From line', () => {
     expect(mboxrdEntry(Buffer.from('From x\n'), 's@example.org', DATE).toString()).toContain('\n>From x\n\n');
   });
