@@ -28,7 +28,7 @@ import maildir from '@mailroom/transport-maildir';
 import mbox from '@mailroom/transport-mbox';
 
 const TOTAL = Number(process.env.BENCH_MESSAGES ?? 20_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // About a tenth of a second of work per chunk: a maildir delivery costs a file and an fsync, an mbox one far less.
 const CHUNKS = { maildir: Number(process.env.BENCH_CHUNK ?? 250), mbox: Number(process.env.BENCH_CHUNK ?? 2500) };
 const FSYNC = process.env.BENCH_FSYNC !== '0';

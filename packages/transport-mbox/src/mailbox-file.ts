@@ -97,6 +97,7 @@ export class MailboxFile {
     }
   }
 
+  /** Closes the file (errors ignored: every write was already confirmed or failed). */
   async close(): Promise<void> {
     await this.handle.close().catch(() => {});
   }

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { acquireDotlock, type DotlockSettings, type HeldLock } from './dotlock.js';
+import { Flusher, type Pending } from './flusher.js';
 import { type FileMark, MailboxFile } from './mailbox-file.js';
 
 /** How one mbox file is written. */
@@ -7,12 +8,6 @@ export interface WriterSettings {
   fsync: boolean;
   /** Dotlock settings, or undefined for no lock file. */
   dotlock: DotlockSettings | undefined;
-}
-
-interface Pending {
-  entry: Buffer;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /** Most entries and bytes appended in one write. */
@@ -136,54 +131,6 @@ export class MailboxWriter {
       await file.close();
       await lock?.release();
     }
-  }
-}
-
-/**
- * Flushes the rounds written in a session: each round's fsync starts as soon
- * as it is written, so the next messages are prepared and written while the
- * disk works, and concurrent flushes share the file system's journal commits
- * (as a bare appender's would). Once one flush fails, every round not yet
- * confirmed fails too, whatever its own flush says: after Linux reports a
- * write-back error once, a later fsync may succeed without the data on disk.
- */
-class Flusher {
-  readonly #running = new Set<Promise<void>>();
-  #failure: { error: unknown } | undefined;
-
-  constructor(private readonly file: MailboxFile) {}
-
-  get failed(): boolean {
-    return this.#failure !== undefined;
-  }
-
-  get busy(): boolean {
-    return this.#running.size > 0;
-  }
-
-  add(round: Pending[]): void {
-    const flush = this.file.flush().then(
-      () => {
-        if (this.#failure) for (const pending of round) pending.reject(this.#failure.error);
-        else for (const pending of round) pending.resolve();
-      },
-      (error: unknown) => {
-        this.#failure ??= { error };
-        for (const pending of round) pending.reject(error);
-      },
-    );
-    const tracked = flush.finally(() => this.#running.delete(tracked));
-    this.#running.add(tracked);
-  }
-
-  /** Resolves when any running flush settles. */
-  settled(): Promise<void> {
-    return Promise.race(this.#running);
-  }
-
-  /** Resolves when every flush has settled. */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all(this.#running);
   }
 }
 
