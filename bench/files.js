@@ -20,6 +20,7 @@
 // Prints per-round rates, then one JSON line of median ratios (ours / bare;
 // higher is better, 1.0 = as fast as the bare loop).
 import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,16 +63,32 @@ async function inLanes(count, operation) {
   );
 }
 
-/** The bare maildir loop: names in the convention's form (time, pid, sequence, host), as a bare writer would make. */
+/**
+ * The bare maildir loop. Its names follow the same convention as ours (time
+ * with microseconds, process, sequence, 64 random bits, host), since the
+ * length of a name is part of what a file system pays for it.
+ */
 async function bareMaildir(folder) {
   await mkdir(join(folder, 'tmp'), { recursive: true });
   await mkdir(join(folder, 'new'), { recursive: true });
   let sequence = 0;
-  const suffix = `P${process.pid}.${hostname()}`;
+  const random = Buffer.alloc(4096);
+  let randomAt = random.length;
+  const host = hostname();
+  const uniqueName = () => {
+    if (randomAt + 8 > random.length) {
+      randomFillSync(random);
+      randomAt = 0;
+    }
+    randomAt += 8;
+    const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    sequence += 1;
+    return `${Math.floor(micros / 1e6)}.M${micros % 1e6}P${process.pid}Q${sequence}R${random.toString('hex', randomAt - 8, randomAt)}.${host}`;
+  };
   return {
     chunk: (count) =>
       inLanes(count, async (index) => {
-        const name = `${Math.floor(Date.now() / 1000)}.Q${(sequence += 1)}${suffix}`;
+        const name = uniqueName();
         const handle = await open(join(folder, 'tmp', name), 'wx');
         await handle.write(composed[index % composed.length]);
         if (FSYNC) await handle.sync();
