@@ -48,6 +48,8 @@ export async function startLocalRelay() {
       });
     },
   });
+  // msmtp drops the connection (a reset) after a refused recipient; that is the client's business, not an error here.
+  server.on('error', () => {});
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -49,9 +49,17 @@ export class MailboxWriter {
     return new Promise((resolve, reject) => {
       this.#queue.push({ entry, resolve, reject });
       this.#wake?.();
-      this.#draining ??= this.#drain().finally(() => {
-        this.#draining = undefined;
-      });
+      this.#kick();
+    });
+  }
+
+  /** Starts draining unless a drain is running. */
+  #kick(): void {
+    if (this.#draining) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      // An entry appended after the drain's last look at the queue, but before this ran, must not wait forever.
+      if (this.#queue.length > 0) this.#kick();
     });
   }
 

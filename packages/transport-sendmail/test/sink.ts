@@ -49,6 +49,8 @@ export async function startSink(): Promise<Sink> {
       });
     },
   });
+  // msmtp drops the connection (a reset) after a refused recipient; that is the client's business, not an error here.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
