@@ -99,6 +99,16 @@ export function createImapTransport(options: ImapOptions, context: TransportCont
       await session.mailboxCreate(options.folder);
     } catch (error) {
       if (!/ALREADYEXISTS/i.test(String((error as { serverResponseCode?: string }).serverResponseCode))) {
+        // A worker creating the same nested folder at this moment can make Dovecot refuse ours
+        // ("Mailbox doesn't exist: <parent>"); if the folder now exists, append to it.
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+          try {
+            return await session.append(options.folder, content, [...options.flags]);
+          } catch (retryError) {
+            if (!isMissingFolder(retryError)) throw retryError;
+          }
+        }
         throw appendError(error, options, 'CREATE');
       }
     }
