@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const built = existsSync(join(root, 'packages', 'core', 'dist', 'index.js'));
-const run = (script: string, ...args: string[]) => promisify(execFile)(process.execPath, [join(root, 'examples', script), ...args], { cwd: root });
+const run = (script: string, ...args: string[]) =>
+  promisify(execFile)(process.execPath, [join(root, 'examples', script), ...args], { cwd: root });
 
 describe.runIf(built)('examples run as written', () => {
   it('stress-mock accounts for every message', async () => {

@@ -32,6 +32,13 @@ export { htmlToText } from './message/html-to-text.js';
 export { Message, type RawMessageOptions } from './message/message.js';
 export type { Body, HeadersInput, MessageFields, Priority, RawSource } from './message/message-fields.js';
 export { coreTransports } from './transports/core-transports.js';
-export { type ChildOrder, createMetaTransport, failoverTransport, type MetaTransportOptions, parseMetaDsn, parseMetaOptions } from './transports/failover.js';
+export {
+  type ChildOrder,
+  createMetaTransport,
+  failoverTransport,
+  type MetaTransportOptions,
+  parseMetaDsn,
+  parseMetaOptions,
+} from './transports/failover.js';
 export { roundRobinTransport } from './transports/roundrobin.js';
 export type { Transport, TransportContext, TransportDefinition } from './transports/transport.js';

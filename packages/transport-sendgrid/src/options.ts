@@ -33,7 +33,6 @@ const shape = {
   sandbox: option.boolean().default(false),
 };
 
-
 /**
  * Validates the `transport.*` keys of the SendGrid transport. Besides the
  * options above, `region` (`global` or `eu`) picks the default base URL.
