@@ -1,5 +1,5 @@
 import { type ConfigSection, type Logger, Message, type Transport } from '@mailroom/core';
-import type { SmtpSink } from '../../../test/support/smtp-sink.js';
+import type { SmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 
 /** A logger that keeps every line it is given, as `level: text {fields}`. */
