@@ -4,6 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sendgrid, { parseOptions } from '../src/index.js';
 import { SendGridServer } from './sendgrid-server.js';
 
+/** The MailConfigurationError `action` throws; the test fails when it throws nothing or something else. */
+function configurationError(action: () => unknown): MailConfigurationError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    return error as MailConfigurationError;
+  }
+  throw new Error('expected a MailConfigurationError, nothing was thrown');
+}
+
 describe('SendGrid options', () => {
   it('has defaults and keeps the prefix for error messages', () => {
     expect(parseOptions({ key: 'SG.x' }, 'mail.transport.')).toEqual({
@@ -35,18 +46,9 @@ describe('SendGrid options', () => {
 
   it('names the missing key and never repeats a secret', () => {
     expect(() => parseOptions({}, 'mail.transport.')).toThrow(/mail\.transport\.key/);
-    try {
-      parseOptions({ key: 'SG.very-secret', timeout: 'soon' });
-    } catch (error) {
-      expect(error).toBeInstanceOf(MailConfigurationError);
-      expect(String(error)).not.toContain('SG.very-secret');
-    }
-  });
-
-  it('takes custom args nested in a Mailer configuration', async () => {
-    const mailer = new Mailer({ transport: { use: sendgrid, key: 'SG.x', customArgs: { tenant: 'acme' } } });
-    await mailer.start();
-    await mailer.stop();
+    const error = configurationError(() => parseOptions({ key: 'SG.very-secret', timeout: 'soon' }, 'mail.transport.'));
+    expect(error.key).toBe('mail.transport.timeout');
+    expect(`${String(error)} ${JSON.stringify(error)} ${error.received ?? ''} ${error.expected ?? ''}`).not.toContain('SG.very-secret');
   });
 
   it('reads a DSN: sendgrid://KEY@default?option=value', async () => {
@@ -62,6 +64,28 @@ describe('SendGrid options', () => {
     const mailer = new Mailer({ transport: 'sendgrid://SG.abc@default' });
     await mailer.start();
     await mailer.stop();
+  });
+});
+
+describe('SendGrid options through a Mailer', () => {
+  const server = new SendGridServer('SG.nested-key');
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('takes custom args nested in a Mailer configuration, and they arrive at the API with the message', async () => {
+    const mailer = new Mailer({
+      transport: { use: sendgrid, key: server.key, baseUrl: server.url, customArgs: { tenant: 'acme', region: 'eu' }, categories: 'news' },
+    });
+    await mailer.start();
+    await mailer.send(new Message({ author: 'a@example.org', to: 'b@example.org', subject: 'nested', plain: 'x' }));
+    await mailer.stop();
+    expect(server.accepted).toHaveLength(1);
+    expect(server.accepted[0]?.body.custom_args).toEqual({ tenant: 'acme', region: 'eu' });
+    expect(server.accepted[0]?.body.categories).toEqual(['news']);
   });
 });
 

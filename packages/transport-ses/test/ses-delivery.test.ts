@@ -1,4 +1,4 @@
-import { Message, silentLogger, type Transport } from '@mailroom/core';
+import { Mailer, Message, silentLogger, type Transport } from '@mailroom/core';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import ses from '../src/index.js';
@@ -166,5 +166,29 @@ describe('SES delivery with raw content', () => {
     await second?.deliver(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'second', plain: 'x' }));
     await second?.shutdown();
     expect((await emulator.emails()).map((email) => email.subject)).toEqual(['second']);
+  });
+
+  it('takes tags nested in a Mailer configuration, and SES receives them with the message', async () => {
+    const mailer = new Mailer({
+      transport: {
+        use: ses,
+        region: 'us-east-1',
+        id: 'AKIDEXAMPLE',
+        key: 'nested-secret',
+        endpoint: front.url,
+        configurationSet: 'marketing',
+        tags: { campaign: 'spring', tier: 'gold' },
+      },
+    });
+    await mailer.start();
+    await mailer.send(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'nested tags', plain: 'x' }));
+    await mailer.stop();
+    expect(front.requests).toHaveLength(1);
+    expect(front.requests[0]?.ConfigurationSetName).toBe('marketing');
+    expect(front.requests[0]?.EmailTags).toEqual([
+      { Name: 'campaign', Value: 'spring' },
+      { Name: 'tier', Value: 'gold' },
+    ]);
+    expect((await emulator.emails()).map((email) => email.subject)).toContain('nested tags');
   });
 });

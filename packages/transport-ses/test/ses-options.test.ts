@@ -35,10 +35,7 @@ describe('SES options', () => {
     );
   });
 
-  it('takes tags nested in a Mailer configuration', async () => {
-    const mailer = new Mailer({ transport: { use: ses, region: 'us-east-1', tags: { campaign: 'spring' } } });
-    await mailer.start();
-    await mailer.stop();
+  it('refuses a bad tag nested in a Mailer configuration, naming its full key', () => {
     expect(() => new Mailer({ transport: { use: ses, tags: { campaign: 'no spaces' } } })).toThrow(/transport\.tags\.campaign/);
   });
 
