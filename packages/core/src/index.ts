@@ -8,6 +8,7 @@ export { flattenConfig } from './configuration/flatten.js';
 export { type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 export { invalidOption, parseNamedValues } from './configuration/named-values.js';
 export { describeValue, option, parseSection } from './configuration/options-schema.js';
+export { type OptionAliases, parseSectionWithAliases } from './configuration/option-aliases.js';
 export type { DeliveryResult, MessageSender, RecipientRejection, TransportReceipt } from './delivery-result.js';
 export * from './errors/index.js';
 export {

@@ -1,4 +1,4 @@
-import { MailConfigurationError, Mailer, Message, silentLogger } from '@mailroom/core';
+import { MailConfigurationError, Mailer, Message, silentLogger, TransportFailedError } from '@mailroom/core';
 import sendgridMail from '@sendgrid/mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sendgrid, { parseOptions } from '../src/index.js';
@@ -20,7 +20,7 @@ describe('SendGrid options', () => {
     expect(parseOptions({ key: 'SG.x' }, 'mail.transport.')).toEqual({
       key: 'SG.x',
       baseUrl: 'https://api.sendgrid.com',
-      timeout: 30_000,
+      timeout: 30,
       categories: [],
       customArgs: {},
       maxRetryAfter: 60,
@@ -35,8 +35,8 @@ describe('SendGrid options', () => {
   });
 
   it('coerces strings and reads categories and custom args in every form', () => {
-    expect(parseOptions({ key: 'SG.x', timeout: '500', sandbox: 'yes', categories: 'a, b, a' })).toMatchObject({
-      timeout: 500,
+    expect(parseOptions({ key: 'SG.x', timeout: '0.5', sandbox: 'yes', categories: 'a, b, a' })).toMatchObject({
+      timeout: 0.5,
       sandbox: true,
       categories: ['a', 'b'],
     });
@@ -86,6 +86,27 @@ describe('SendGrid options through a Mailer', () => {
     expect(server.accepted).toHaveLength(1);
     expect(server.accepted[0]?.body.custom_args).toEqual({ tenant: 'acme', region: 'eu' });
     expect(server.accepted[0]?.body.categories).toEqual(['news']);
+  });
+
+  it('reads timeout in seconds: an API 0.3 s slow is waited for with 5, given up on with 0.05', async () => {
+    const deliver = async (timeout: number) => {
+      const transport = sendgrid.create(parseOptions({ key: server.key, baseUrl: server.url, timeout }), { logger: silentLogger });
+      await transport.startup();
+      try {
+        return await transport.deliver(
+          new Message({ author: 'a@example.org', to: 'b@example.org', subject: `timeout ${timeout}`, plain: 'x' }),
+        );
+      } finally {
+        await transport.shutdown();
+      }
+    };
+    server.delay = 300;
+    try {
+      await expect(deliver(5)).resolves.toMatchObject({ accepted: ['b@example.org'] });
+      await expect(deliver(0.05)).rejects.toBeInstanceOf(TransportFailedError);
+    } finally {
+      server.delay = 0;
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpFake, readBody } from '@mailroom/test-support';
@@ -65,6 +66,8 @@ export class SendGridServer {
   readonly accepted: AcceptedMail[] = [];
   /** Every request body received, accepted or not. */
   readonly received: unknown[] = [];
+  /** Milliseconds to wait before answering each request, as a slow API would. */
+  delay = 0;
   readonly #replies: InjectedReply[] = [];
   readonly #http = new HttpFake((incoming, outgoing) => this.#handle(incoming, outgoing));
 
@@ -120,6 +123,7 @@ export class SendGridServer {
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
     const { body, size } = await readBody(incoming, MAX_BODY);
+    if (this.delay > 0) await sleep(this.delay);
     const answer = this.#answer(incoming, body, size);
     if (answer === 'drop') {
       outgoing.destroy();

@@ -1,4 +1,4 @@
-import { Mailer, Message, silentLogger, type Transport } from '@mailroom/core';
+import { Mailer, Message, silentLogger, type Transport, TransportFailedError } from '@mailroom/core';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import ses from '../src/index.js';
@@ -190,5 +190,23 @@ describe('SES delivery with raw content', () => {
       { Name: 'tier', Value: 'gold' },
     ]);
     expect((await emulator.emails()).map((email) => email.subject)).toContain('nested tags');
+  });
+
+  it('reads timeout in seconds: an endpoint 0.3 s slow is waited for with 5, given up on with 0.05', async () => {
+    const deliver = async (timeout: number) => {
+      const transport = await started({ timeout, attempts: 1 });
+      try {
+        return await transport.deliver(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'slow', plain: 'x' }));
+      } finally {
+        await transport.shutdown();
+      }
+    };
+    front.delay = 300;
+    try {
+      await expect(deliver(5)).resolves.toMatchObject({ accepted: ['alice@example.org'] });
+      await expect(deliver(0.05)).rejects.toBeInstanceOf(TransportFailedError);
+    } finally {
+      front.delay = 0;
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { HttpFake, readBody } from '@mailroom/test-support';
 
@@ -29,6 +30,8 @@ export class SesFront {
   readonly requests: SendEmailRequest[] = [];
   readonly #faults: SesFault[] = [];
   always: SesFault | undefined;
+  /** Milliseconds to wait before answering each request, as a slow API would. */
+  delay = 0;
   readonly #agent = new Agent({ keepAlive: true });
   readonly #http = new HttpFake((incoming, outgoing) => this.#handle(incoming, outgoing));
 
@@ -56,6 +59,7 @@ export class SesFront {
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
     const { body } = await readBody(incoming);
+    if (this.delay > 0) await sleep(this.delay);
     if (incoming.method === 'POST' && incoming.url === '/v2/email/outbound-emails') {
       this.requests.push(JSON.parse(body.toString('utf8')) as SendEmailRequest);
     }

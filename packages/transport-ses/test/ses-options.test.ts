@@ -6,11 +6,11 @@ import { SendRate, sendRateFor } from '../src/send-rate.js';
 
 describe('SES options', () => {
   it('has defaults and keeps the prefix for error messages', () => {
-    expect(parseOptions({}, 'mail.transport.')).toEqual({ tags: {}, rate: 0, attempts: 3, timeout: 30_000, prefix: 'mail.transport.' });
+    expect(parseOptions({}, 'mail.transport.')).toEqual({ tags: {}, rate: 0, attempts: 3, timeout: 30, prefix: 'mail.transport.' });
   });
 
   it('coerces strings from the environment', () => {
-    expect(parseOptions({ rate: '14', attempts: '5', timeout: '1000' })).toMatchObject({ rate: 14, attempts: 5, timeout: 1000 });
+    expect(parseOptions({ rate: '14', attempts: '5', timeout: '1.5' })).toMatchObject({ rate: 14, attempts: 5, timeout: 1.5 });
   });
 
   it('reads tags as an object, as text and as flattened keys', () => {

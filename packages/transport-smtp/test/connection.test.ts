@@ -27,9 +27,9 @@ function perConnection(sink: SmtpSink): number[] {
 }
 
 describe('one connection carries every message', () => {
-  it('delivers 20 messages over one connection, announcing local_hostname', async () => {
+  it('delivers 20 messages over one connection, announcing localHostname', async () => {
     const sink = await sinkWith();
-    const transport = transportFor(sink, { local_hostname: 'sender.example.org' });
+    const transport = transportFor(sink, { localHostname: 'sender.example.org' });
     await transport.startup();
     expect(transport.connected).toBe(true);
     for (let index = 0; index < 20; index += 1) await transport.deliver(testMessage(index));

@@ -68,7 +68,7 @@ describe('random 452 to RCPT TO under load', { timeout: 120_000 }, () => {
     const sink = await startSmtpSink({ port: 0, tempFailRecipient: 0.1, seed: 7 });
     const mailer = new Mailer({
       manager: { use: 'dynamic', workers: 4, divisor: 50 },
-      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', deferred_retries: 2, deferred_delay: 0.005 },
+      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', deferredRetries: 2, deferredDelay: 0.005 },
     });
     await mailer.start();
     const recipients = ['alice@example.org', 'bob@example.org', 'carol@example.org'];
