@@ -1,6 +1,7 @@
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { MessageError } from '../errors/message-error.js';
 import { MESSAGE_FIELD_NAMES, type MessageFields } from '../message/message-fields.js';
+import { parseDateText } from '../message/date-text.js';
 import { Message } from '../message/message.js';
 import type { ConfigSection, MailerConfig } from './config-section.js';
 import { isDsn, parseDsn } from './dsn.js';
@@ -87,7 +88,8 @@ function messageDefaults(flat: Map<string, unknown>, prefix: string): MessageFie
     } else if ((name === 'retries' || name === 'priority') && typeof value === 'string' && /^\d+$/.test(value)) {
       fields[name] = Number(value);
     } else if (name === 'date' && typeof value === 'string') {
-      fields[name] = new Date(value);
+      // Kept as the instant; a string that is no date is refused below by the Message.
+      fields[name] = parseDateText(value) ?? value;
     } else fields[name] = value;
   }
   try {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
 import type { Attachment } from './attachment.js';
+import { parseDateText } from './date-text.js';
 import { type Body, MESSAGE_FIELD_NAMES, type Priority } from './message-fields.js';
 
 /**
@@ -122,10 +123,20 @@ export function checkedEncoding(value: string | undefined): string | undefined {
   );
 }
 
-/** @throws {MessageError} `EFIELD` unless a valid Date. */
-export function checkedDate(value: Date | undefined): Date | undefined {
+/**
+ * A Date, or the instant of an RFC 5322 or ISO 8601 date-time string (see {@link parseDateText}).
+ * @throws {MessageError} `EFIELD` for an invalid Date or a string that is neither.
+ */
+export function checkedDate(value: Date | string | undefined): Date | undefined {
   if (value === undefined || (value instanceof Date && !Number.isNaN(value.getTime()))) return value;
-  throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
+  const parsed = typeof value === 'string' ? parseDateText(value) : undefined;
+  if (parsed) return parsed;
+  const given = typeof value === 'string' ? `; got ${JSON.stringify(value.slice(0, 100))}` : '';
+  throw new MessageError(
+    'EFIELD',
+    `date must be a valid Date, an RFC 5322 date ("Tue, 1 Dec 2026 20:41:11 +0100") or an ISO 8601 one with a zone ("2026-12-01T20:41:11+01:00")${given}`,
+    { field: 'date' },
+  );
 }
 
 /** @throws {MessageError} `EFIELD` unless a whole number of 0 or more. */
