@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
-import addressparser from 'nodemailer/lib/addressparser';
 import { MessageError } from '../errors/message-error.js';
+import { AddressSyntaxError, type MailboxSyntax, readAddressList } from './address-syntax.js';
 
 /** An address as users may give it: `"Name <user@host>"`, `user@host`, or an object. */
 export type AddressInput = string | { name?: string; address: string } | Address;
@@ -123,25 +123,23 @@ export class Address {
 
 /**
  * Parses a header-style list of addresses (`a@x, "Doe, John" <j@y>`),
- * flattening groups.
- * @throws {MessageError} `EADDRESS` for any part that is not a valid address.
+ * flattening groups, as RFC 5322 reads it (see {@link readAddressList}).
+ * @throws {MessageError} `EADDRESS` for any part that is not a valid address,
+ *   and for the ambiguous forms a lenient reader would guess at: an unquoted
+ *   display name holding an @ (`alice@x <bob@x>`), two `<...>` in one
+ *   mailbox, words around a bare address.
  */
 export function parseAddressString(input: string, field: string): Address[] {
   assertNoLineBreak(input, field);
   if (input.trim() === '') return [];
   // The common case, one bare address, needs no header parser.
   if (BARE_ADDRESS.test(input)) return [new Address(input, '', field)];
-  // addressparser is lenient: it reads `alice smith@example.org` as the name
-  // "alice" and the address smith@example.org. A display name needs angle
-  // brackets (or, in the old style, a comment), so text with neither that
-  // still yields a name is a typo, refused rather than guessed at.
-  const commented = input.includes('(');
-  const tight = input.replace(/<\s+/g, '<');
-  return addressparser(input, { flatten: true }).map((entry) => {
-    const bracketed = entry.address !== '' && tight.includes(`<${entry.address}`);
-    if (!entry.address || (entry.name && !bracketed && !commented)) {
-      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(input)}`, { field });
-    }
-    return new Address(entry.address, entry.name, field);
-  });
+  let mailboxes: MailboxSyntax[];
+  try {
+    mailboxes = readAddressList(input);
+  } catch (error) {
+    if (!(error instanceof AddressSyntaxError)) throw error;
+    throw new MessageError('EADDRESS', `Invalid email address in ${field} (${error.message}): ${JSON.stringify(input)}`, { field });
+  }
+  return mailboxes.map((entry) => new Address(entry.address, entry.name, field));
 }
