@@ -7,7 +7,7 @@ import type { ConfigSection, MailerConfig } from './config-section.js';
 import { isDsn, parseDsn } from './dsn.js';
 import { parseMetaDsn } from '../transports/failover.js';
 import { flattenConfig, sectionOf } from './flatten.js';
-import { describeValue } from './options-schema.js';
+import { describeUnknownValue, describeValue } from './options-schema.js';
 
 /** One component's part of the configuration. */
 export interface ComponentConfig {
@@ -64,7 +64,7 @@ const ADDRESS_FIELDS = new Set(['author', 'to', 'cc', 'bcc', 'reply', 'sender', 
 function unknownMessageKey(key: string, value: unknown, prefix: string, problem = 'unknown key'): MailConfigurationError {
   return new MailConfigurationError(`${prefix}message.${key}`, problem, {
     expected: `one of ${DEFAULT_NAMES.map((field) => `${prefix}message.${field}`).join(', ')}`,
-    received: describeValue(key, value),
+    received: describeUnknownValue(value),
   });
 }
 
@@ -119,7 +119,7 @@ export function parseMailerConfig(config: MailerConfig, prefix = ''): ParsedMail
     if (!SECTIONS.includes(key.split('.')[0] as string)) {
       throw new MailConfigurationError(`${prefix}${key}`, 'unknown key', {
         expected: `a key under ${SECTIONS.map((section) => `${prefix}${section}.`).join(', ')}`,
-        received: describeValue(key, value),
+        received: describeUnknownValue(value),
       });
     }
   }
