@@ -48,6 +48,11 @@ export function checkedBodyResult(value: unknown, field: string): string | Buffe
   throw new MessageError('EFIELD', `the ${field} function must return a string or a Buffer; got ${describe(value)}`, { field });
 }
 
+// RFC 2045: type "/" subtype, both tokens; parameters (as nodemailer parses them) in printable ASCII.
+const CONTENT_TYPE = /^(?=.{3,255}$)[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*;[\x20-\x7e\t]*)?$/;
+// RFC 2392's Content-ID is a msg-id; kept short enough to fit a header line, and never white space or brackets.
+const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]{1,250}$/;
+
 /**
  * An attachment's header parts (file name, content type, Content-ID) carry
  * no line break, and it has a file name and something to send.
@@ -59,11 +64,26 @@ export function checkAttachment(attachment: Attachment, field = 'attachments'): 
       field,
     });
   }
-  if (typeof attachment.filename !== 'string' || attachment.filename === '') {
+  // A name of white space only is no name: MIME writers and readers drop it.
+  if (typeof attachment.filename !== 'string' || attachment.filename.trim() === '') {
     throw new MessageError('EFIELD', `each of ${field} needs a file name`, { field });
   }
   for (const text of [attachment.filename, attachment.contentType, attachment.cid]) {
     if (text !== undefined) assertNoLineBreak(String(text), field);
+  }
+  if (attachment.contentType !== undefined && !CONTENT_TYPE.test(String(attachment.contentType))) {
+    throw new MessageError(
+      'EHEADER',
+      `the content type of ${JSON.stringify(attachment.filename)} must be "type/subtype" (RFC 2045 tokens, at most 255 characters, parameters in printable ASCII); got ${JSON.stringify(String(attachment.contentType).slice(0, 80))}`,
+      { field },
+    );
+  }
+  if (attachment.cid !== undefined && !CONTENT_ID.test(String(attachment.cid))) {
+    throw new MessageError(
+      'EHEADER',
+      `the cid of ${JSON.stringify(attachment.filename)} must be 1 to 250 printable ASCII characters without spaces or angle brackets; got ${JSON.stringify(String(attachment.cid).slice(0, 80))}`,
+      { field },
+    );
   }
   const { content, path } = attachment;
   const hasContent = typeof content === 'string' || Buffer.isBuffer(content) || content instanceof Readable;
