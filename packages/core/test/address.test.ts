@@ -218,3 +218,90 @@ describe('address properties', () => {
     );
   });
 });
+
+describe('address syntax as RFC 5322 reads it', () => {
+  // Before: the first was read as the name "alice@example.org" on bob's address, the second made
+  // "<alice@example.org>" part of the name, the third made the comment the name.
+  it.each([
+    ['an unquoted display name that is an address', 'alice@example.org <bob@example.org>', /holds an @/],
+    ['an unquoted display name that holds an @', 'Alice at alice@example.org <bob@example.org>', /holds an @/],
+    ['two <...> in one mailbox', 'Alice <alice@example.org> <bob@example.org>', /two <\.\.\.>/],
+    ['two <...> after a quoted name', '"Alice" <alice@example.org><bob@example.org>', /two <\.\.\.>/],
+    ['a name without brackets before an address', '"Alice" alice@example.org', /words before the @/],
+    ['text after <...>', 'Alice <alice@example.org> Smith', /after the <\.\.\.>/],
+    ['an unclosed <', 'Alice <alice@example.org', /without its >/],
+    ['an unclosed quote', '"Alice <alice@example.org>', /unclosed "/],
+    ['an unclosed comment', 'alice@example.org (Alice', /unclosed \(/],
+    ['a stray )', 'alice@example.org )', /stray \)/],
+    ['a group without ;', 'Team: a@example.org', /closing ;/],
+  ])('refuses %s with EADDRESS', (_, input, reason) => {
+    const error = messageError(() => AddressList.parse(input, 'to'));
+    expect(error.code).toBe('EADDRESS');
+    expect(error.field).toBe('to');
+    expect(error.message).toMatch(reason);
+  });
+
+  it('accepts a quoted display name that looks like an address: it is only a name', () => {
+    expect(Address.parse('"alice@example.org" <bob@example.org>').toJSON()).toEqual({
+      name: 'alice@example.org',
+      address: 'bob@example.org',
+    });
+  });
+
+  it.each([
+    ['alice(comment)@example.org', { name: '', address: 'alice@example.org' }],
+    ['alice@(comment)example.org', { name: '', address: 'alice@example.org' }],
+    ['(comment)alice@example.org', { name: '', address: 'alice@example.org' }],
+    ['Alice (the first) <alice@example.org>', { name: 'Alice', address: 'alice@example.org' }],
+    ['Alice <alice(x)@example.org> (work)', { name: 'Alice', address: 'alice@example.org' }],
+    ['alice@example.org (Alice)', { name: 'Alice', address: 'alice@example.org' }],
+    ['"Doe (not a comment)" <j@example.com>', { name: 'Doe (not a comment)', address: 'j@example.com' }],
+  ])('treats comments as comments: %j', (input, expected) => {
+    expect(Address.parse(input).toJSON()).toEqual(expected);
+  });
+
+  it('a comment at any place between the tokens of a bare address never changes it, nor becomes its name (property)', () => {
+    fc.assert(
+      fc.property(address, fc.string({ unit: fc.constantFrom(...'abc XYZ,.;:<>@"'), maxLength: 12 }), fc.nat(2), (item, text, place) => {
+        const comment = `(${text.replace(/[()\\]/g, '')})`;
+        const at = item.address.lastIndexOf('@');
+        const local = item.address.slice(0, at);
+        const host = item.address.slice(at + 1);
+        const input = [`${comment}${local}@${host}`, `${local}${comment}@${host}`, `${local}@${comment}${host}`][place] as string;
+        expect(Address.parse(input).toJSON()).toEqual({ name: '', address: item.address });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an address as an unquoted name, or a second <...>, is always refused (property)', () => {
+    fc.assert(
+      fc.property(address, address, fc.boolean(), (first, second, twoAngles) => {
+        const input = twoAngles
+          ? `${String(new Address(first.address, first.name))} <${second.address}>`
+          : `${first.address} <${second.address}>`;
+        expect(messageError(() => AddressList.parse(input)).code).toBe('EADDRESS');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('whatever the text, either EADDRESS/EHEADER or addresses that print and read back the same (property)', () => {
+    const piece = fc.constantFrom('a', 'b@x.org', ' ', ',', '<', '>', '@', '"', '(', ')', ':', ';', '\\', '.', 'Bob', 'é', '[1.2.3.4]');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        let list: AddressList;
+        try {
+          list = AddressList.parse(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(MessageError);
+          expect(['EADDRESS', 'EHEADER']).toContain((error as MessageError).code);
+          return;
+        }
+        expect(AddressList.parse(String(list)).toJSON()).toEqual(list.toJSON());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -96,6 +96,11 @@ describe('redactDsn', () => {
     ['mock://?failure=0.1', 'mock://?failure=0.1'],
     ['maildir:///var/mail/out', 'maildir:///var/mail/out'],
     ['not a dsn', 'not a dsn'],
+    ['smtp://robot:S3cr3t#Passw0rd@127.0.0.1:25', 'smtp://robot:***@127.0.0.1:25'],
+    ['smtp://robot:S3cr3t?Passw0rd@127.0.0.1:25', 'smtp://robot:***@127.0.0.1:25'],
+    ['smtp://robot:pa?ss#wo@rd@127.0.0.1:25/x?tls=none', 'smtp://robot:***@127.0.0.1:25/x?tls=none'],
+    // An @ in the query alone masks too much, never too little.
+    ['smtp://host:25?from=robot@example.org', 'smtp://host:***@example.org'],
   ])('%s -> %s', (dsn, redacted) => {
     expect(redactDsn(dsn)).toBe(redacted);
   });

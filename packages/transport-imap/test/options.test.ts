@@ -22,6 +22,27 @@ describe('parseOptions', () => {
     });
   });
 
+  it.each([
+    ['starttls', 'requried'],
+    ['starttls', 'yes'],
+    ['starttls', true],
+    ['starttls', ''],
+    ['ssl', 'requried'],
+    ['ssl', 'ture'],
+  ])('refuses %s %j: a typo never means plaintext', (key, value) => {
+    const dsn = imapTransport.fromDsn?.(new URL(`imap://robot:secret@imap.example.org/?${key}=${String(value)}`)) ?? {};
+    for (const section of [{ ...required, [key]: value }, dsn]) {
+      let caught: unknown;
+      try {
+        imapTransport.parseOptions(section);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(MailConfigurationError);
+      expect((caught as MailConfigurationError).key).toBe(`transport.${key}`);
+    }
+  });
+
   it('defaults the port to 993 with ssl', () => {
     expect(imapTransport.parseOptions({ ...required, ssl: true }).port).toBe(993);
     expect(imapTransport.parseOptions({ ...required, ssl: true, port: 10993 }).port).toBe(10993);

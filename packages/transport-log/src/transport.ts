@@ -1,14 +1,16 @@
 import { createLineLogger, type Logger, type Message, type Transport, type TransportContext } from '@mailroom/core';
 import type { LogOptions } from './options.js';
 
-// Header fields that may carry secrets an application put in a message; masked in MIME dumps.
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|[^:]*(password|secret|token)[^:]*):.*$/gim;
+// Header fields that may carry secrets an application put in a message; masked in MIME dumps,
+// the whole field: its first line and every folded continuation line after it.
+const SECRET_HEADER =
+  /^((?:proxy-)?authorization|cookie|set-cookie|[^:\r\n]*(?:api-?key|password|passwd|secret|token|credential)[^:\r\n]*)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
 
-/** The MIME text with the values of secret-looking header fields masked; the body is left alone. */
+/** The MIME text with the values of secret-looking header fields masked (folded lines too); the body is left alone. */
 export function redactHeaders(mime: string): string {
   const end = mime.search(/\r?\n\r?\n/);
   const head = end < 0 ? mime : mime.slice(0, end);
-  const masked = head.replace(SECRET_HEADER, (line) => `${line.slice(0, line.indexOf(':'))}: [redacted]`);
+  const masked = head.replace(SECRET_HEADER, (_field, name: string) => `${name}: [redacted]`);
   return end < 0 ? masked : masked + mime.slice(end);
 }
 

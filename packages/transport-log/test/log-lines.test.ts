@@ -64,6 +64,26 @@ describe('the DELIVER line', () => {
     expect(text).toContain('X-Trace: abc');
   });
 
+  it('masks a folded secret header entirely, continuation lines too', async () => {
+    const token = 'T0KEN-continued-on-the-next-line';
+    const folded = new Message({
+      author: 'robot@example.org',
+      to: 'alice@example.org',
+      plain: 'x',
+      // Long enough that the MIME builder folds it: the token lands on a continuation line.
+      headers: { Authorization: `Bearer ${'a'.repeat(70)} ${token}`, 'X-Api-Key': `${'b'.repeat(80)} ${token}`, 'X-Trace': 'abc' },
+    });
+    const mime = (await folded.toBuffer()).toString();
+    expect(mime).toMatch(/Authorization: Bearer(?:\r\n[ \t]+\S+)+\r\n[ \t]+T0KEN/);
+    const lines = await captureStderr({ level: 'trace' }, (mailer) => mailer.send(folded));
+    const text = lines.join('\n');
+    expect(text).toContain('Authorization: [redacted]');
+    expect(text).toContain('X-Api-Key: [redacted]');
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('aaaaaaaaaa');
+    expect(text).toContain('X-Trace: abc');
+  });
+
   it('is found by name, and by its Marrow Mailer alias "logging"', async () => {
     for (const use of ['log', 'logging']) {
       const lines = await captureStderr({ use }, (mailer) => mailer.send(message()));

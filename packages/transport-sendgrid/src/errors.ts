@@ -1,5 +1,6 @@
 import { MailConfigurationError, MailError, MessageFailedError, TransportFailedError } from '@mailroom/core';
 import type { SendGridOptions } from './options.js';
+import { safeCause } from './safe-cause.js';
 
 /** What @sendgrid/client rejects with: a ResponseError for an HTTP error, else axios's error. */
 interface ClientError {
@@ -36,10 +37,12 @@ export function toMailError(caught: unknown, options: SendGridOptions): MailErro
   const statusCode = statusOf(caught);
   if (statusCode === undefined) {
     const code = typeof error.code === 'string' ? `${error.code}: ` : '';
-    return new TransportFailedError(`Could not reach SendGrid at ${options.baseUrl}: ${code}${error.message}`, { cause: caught });
+    return new TransportFailedError(`Could not reach SendGrid at ${options.baseUrl}: ${code}${error.message}`, {
+      cause: safeCause(caught),
+    });
   }
   const response = errorText(error);
-  const details = { cause: caught, statusCode, response };
+  const details = { cause: safeCause(caught), statusCode, response };
   const said = `(${statusCode}: ${response})`;
   if (statusCode === 401) return new MailConfigurationError(`${options.prefix}key`, `SendGrid refused the API key ${said}`, details);
   // An unverified sender is a 403 about this message's From, not about the key.

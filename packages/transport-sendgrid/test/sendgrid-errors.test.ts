@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   MailConfigurationError,
   Mailer,
@@ -104,6 +105,33 @@ describe('SendGrid error mapping', () => {
     server.inject({ status: 0 });
     expect(await attempt()).toBeInstanceOf(TransportFailedError);
     expect(await attempt({ baseUrl: 'http://127.0.0.1:9' })).toBeInstanceOf(TransportFailedError);
+  });
+
+  it('carries no request header (Authorization: Bearer SG...) anywhere in the error or its cause chain', async () => {
+    const key = 'SG.leak-check-key-0123456789';
+    const cases: [string, Record<string, unknown>, InjectedReply | undefined][] = [
+      ['a refused key (401)', { key }, undefined],
+      ['a dropped connection', {}, { status: 0 }],
+      ['a closed port', { baseUrl: 'http://127.0.0.1:9' }, undefined],
+      ['a 500', {}, { status: 500, errors: [{ message: 'internal error', field: null }] }],
+      ['a 400', {}, { status: 400, errors: [{ message: 'bad', field: 'from' }] }],
+    ];
+    for (const [title, section, reply] of cases) {
+      if (reply) server.inject(reply);
+      // The 401 case uses the leaked key itself; the others a valid key, which must not leak either.
+      const secret = (section.key as string | undefined) ?? server.key;
+      const error = (await attempt(section)) as Error;
+      expect(error, title).toBeInstanceOf(Error);
+      const texts = [inspect(error, { depth: 20 }), inspect(error, { depth: 20, showHidden: true }), String(error), JSON.stringify(error)];
+      for (let cause: unknown = error; cause !== undefined; cause = (cause as { cause?: unknown }).cause) {
+        texts.push(JSON.stringify(cause, null, 0) ?? '', inspect(cause, { depth: 20 }));
+      }
+      for (const text of texts) {
+        expect(text, title).not.toContain(secret);
+        expect(text, title).not.toMatch(/Bearer/i);
+      }
+      expect((error as { cause?: unknown }).cause, title).toBeInstanceOf(Error);
+    }
   });
 
   it('retries 429 (honouring Retry-After) and 5xx through the Mailer, then delivers once', async () => {

@@ -1,4 +1,5 @@
 import { type ConfigSection, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { ALLOWED_ARGUMENTS, checkArguments } from './allowed-arguments.js';
 
 /** Options of the sendmail transport. */
 export interface SendmailOptions {
@@ -7,7 +8,8 @@ export interface SendmailOptions {
   /**
    * Arguments passed before ours (`-i -f <envelope> -- <recipients>`), such
    * as `["-C", "/etc/msmtprc"]`: an array, or one string split at whitespace.
-   * `-t` (recipients from headers, which would lose Bcc) and `--` are refused.
+   * Only the options of {@link ALLOWED_ARGUMENTS} are accepted: `-t` and its
+   * spellings (recipients from headers, which would lose Bcc) and `--` never are.
    * @default []
    */
   arguments: readonly string[];
@@ -22,15 +24,12 @@ function parseArguments(value: unknown, key: string): string[] {
   const list = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
   const invalid = (problem: string) =>
     new MailConfigurationError(key, problem, {
-      expected: 'an array of strings or a whitespace-separated string, without -t or --',
+      expected: `an array of strings or a whitespace-separated string, of ${ALLOWED_ARGUMENTS}`,
       received: Array.isArray(value) ? JSON.stringify(value) : typeof value === 'string' ? JSON.stringify(value) : typeof value,
     });
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw invalid('invalid value');
   if (list.some((item) => item.includes('\0'))) throw invalid('an argument contains a NUL character');
-  // -t takes recipients from the headers (dropping Bcc); -- would turn our -i and -f into recipients.
-  if (list.some((item) => ['-t', '--read-recipients', '--'].includes(item))) {
-    throw invalid('-t and -- are not allowed: the transport passes the envelope and every recipient itself');
-  }
+  checkArguments(list, key);
   return list;
 }
 

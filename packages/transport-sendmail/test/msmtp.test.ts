@@ -6,7 +6,7 @@ import { requireBinary } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
 import { removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import sendmail, { createSendmailTransport, parseOptions } from '../src/index.js';
+import sendmail, { createSendmailTransport, parseOptions, runBinary } from '../src/index.js';
 import { SINK_OPTIONS, writeMsmtpConfig } from './msmtp-config.js';
 
 const msmtp = requireBinary('msmtp', 'scripts/install-msmtp.sh installs it');
@@ -75,6 +75,33 @@ describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp re
     expect(sink.messages[0]?.to).toEqual([recipient, '--version@example.org']);
     expect(await readdir(folder)).toEqual(['msmtprc']);
     expect(existsSync(join(folder, 'from-log@example.org')) || existsSync(join(folder, 'to-log@example.org'))).toBe(false);
+  });
+
+  it('with -ti, msmtp also sends to the recipients of the headers: why the option is refused', async () => {
+    const mime = Buffer.from('From: robot@example.org\r\nTo: carol@example.org\r\nSubject: t\r\n\r\nbody\r\n');
+    const config = (section.arguments as string[])[1] as string;
+    const outcome = await runBinary(
+      msmtp as string,
+      ['-C', config, '-ti', '-f', 'robot@example.org', '--', 'alice@example.org'],
+      mime,
+      20_000,
+    );
+    expect(outcome.code).toBe(0);
+    expect(sink.messages[0]?.to.sort()).toEqual(['alice@example.org', 'carol@example.org']);
+    expect(() => parseOptions({ ...section, arguments: ['-C', config, '-ti'] })).toThrow(/transport\.arguments.*"-ti"/);
+  });
+
+  it('delivers with the allowed msmtp options (--file=, -oi, -v) to each recipient exactly once', async () => {
+    const config = (section.arguments as string[])[1] as string;
+    const transport = createSendmailTransport(parseOptions({ ...section, arguments: [`--file=${config}`, '-oi', '-v'] }), {
+      logger: silentLogger,
+    });
+    await transport.startup();
+    await transport.deliver(
+      new Message({ author: 'robot@example.org', to: 'alice@example.org', bcc: 'bob@example.org', subject: 's', plain: 'x' }),
+    );
+    await transport.shutdown();
+    expect(sink.messages.map((item) => item.to)).toEqual([['alice@example.org', 'bob@example.org']]);
   });
 
   it('maps a recipient the server refuses (550) to MessageFailedError with msmtp’s stderr', async () => {

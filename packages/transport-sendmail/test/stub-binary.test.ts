@@ -1,6 +1,14 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeliveryFailedError, Mailer, Message, MessageFailedError, silentLogger, TransportFailedError } from '@mailroom/core';
+import {
+  DeliveryFailedError,
+  MailConfigurationError,
+  Mailer,
+  Message,
+  MessageFailedError,
+  silentLogger,
+  TransportFailedError,
+} from '@mailroom/core';
 import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { suiteMessage } from '@mailroom/transport-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +221,67 @@ describe('startup and configuration', () => {
 
   it.each([['-t'], ['--'], ['--read-recipients']])('refuses %s in arguments', (argument) => {
     expect(() => parseOptions({ arguments: ['-oi', argument] })).toThrow(/transport\.arguments/);
+  });
+
+  // Before the allow-list, every one of these but the first two was accepted.
+  const refused = [
+    ['-t'],
+    ['-ti'],
+    ['-it'],
+    ['-oi', '-t'],
+    ['-ti -oi'],
+    ['-oi -t'],
+    ['--read-recipients=1'],
+    ['--read-recipients=on'],
+    ['--read-envelope-from'],
+    ['-X', '/tmp/log'],
+    ['-X/tmp/log'],
+    ['-C'],
+    ['-C', '-t'],
+    ['-at'],
+    ['-bs'],
+    ['-bv'],
+    ['-q'],
+    ['-O', 'x'],
+    ['--'],
+    ['-'],
+    ['t'],
+    ['-F', '-t'],
+  ];
+  it.each(refused)('refuses %j with the accepted options listed', (...argumentList) => {
+    let caught: unknown;
+    try {
+      parseOptions({ arguments: argumentList });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MailConfigurationError);
+    expect((caught as MailConfigurationError).key).toBe('transport.arguments');
+    expect((caught as Error).message).toContain('-C <value>');
+    expect(() => parseOptions({ arguments: argumentList.join(' ') })).toThrow(MailConfigurationError);
+  });
+
+  it('accepts the allowed options, alone or with their values', () => {
+    const allowed = ['-C', '/etc/msmtprc', '-C/etc/x', '-a', 'work', '--account=work', '--file=/etc/m', '-F', 'Robot Name', '-Fx'];
+    const more = [
+      '-N',
+      'failure,delay',
+      '-R',
+      'hdrs',
+      '-V',
+      'id1',
+      '-B',
+      '8BITMIME',
+      '-L',
+      'tag',
+      '-i',
+      '-oi',
+      '-v',
+      '-bm',
+      '-odb',
+      '-oem',
+    ];
+    expect(parseOptions({ arguments: [...allowed, ...more] }).arguments).toEqual([...allowed, ...more]);
   });
 
   it('maps DSNs onto options', () => {

@@ -4,8 +4,26 @@ import { type ConfigSection, MailConfigurationError, option, parseSectionWithAli
 /** How the connection is encrypted. */
 export type TlsMode = 'required' | 'optional' | 'ssl' | 'none';
 
-/** Spellings of `tls` that plainly mean "no encryption"; any other unknown value also means none, with a warning. */
-const PLAIN_SPELLINGS = new Set(['none', 'no', 'off', 'false', '0', '', 'plain', 'plaintext']);
+/**
+ * Every accepted spelling of `tls` (case and surrounding spaces ignored) and
+ * the mode it means. Anything else is refused: a typo must never turn
+ * encryption off. `true`, `yes` and `on` are refused too, since they do not
+ * say which kind of TLS (STARTTLS or TLS from the first byte) is meant.
+ */
+const TLS_SPELLINGS: Readonly<Record<string, TlsMode>> = {
+  required: 'required',
+  starttls: 'required',
+  optional: 'optional',
+  ssl: 'ssl',
+  none: 'none',
+  no: 'none',
+  off: 'none',
+  false: 'none',
+  plain: 'none',
+};
+
+const TLS_EXPECTED =
+  '"required" (or "starttls": STARTTLS or fail), "optional", "ssl" (TLS from the first byte) or "none" (or "no", "off", "false", "plain")';
 
 /**
  * Options of the SMTP transport: Marrow Mailer's keys (section 6.2.1) plus
@@ -32,12 +50,12 @@ export interface SmtpOptions {
   debug: boolean;
   /**
    * `required`: STARTTLS or fail; `optional`: STARTTLS when the server offers it;
-   * `ssl`: TLS from the first byte (port 465); anything else: no encryption.
+   * `ssl`: TLS from the first byte (port 465); `none`: no encryption.
+   * Synonyms: `starttls` for `required`; `no`, `off`, `false` (or `false`
+   * itself), `plain` for `none`. Any other value is refused.
    * @default "optional"
    */
   tls: TlsMode;
-  /** The `tls` value as given, when it was not one of the known names (the transport warns about it). */
-  tlsGiven?: string | undefined;
   /** Path of a PEM client certificate to present (it may also hold the key). */
   certfile?: string | undefined;
   /** Path of the PEM private key of `certfile`. */
@@ -65,12 +83,19 @@ export const SMTP_ALIASES = {
   deferred_delay: 'deferredDelay',
 } as const;
 
-function normalizeTls(value: unknown): { tls: TlsMode; tlsGiven?: string } {
-  if (value === undefined || value === null) return { tls: 'optional' };
-  const text = String(value).trim().toLowerCase();
-  if (text === 'required' || text === 'optional' || text === 'ssl') return { tls: text };
-  if (PLAIN_SPELLINGS.has(text)) return { tls: 'none' };
-  return { tls: 'none', tlsGiven: String(value) };
+/**
+ * The TLS mode a `tls` value means.
+ * @throws {MailConfigurationError} naming `<prefix>tls` for any value that is not an accepted spelling.
+ */
+export function parseTlsMode(value: unknown, prefix = 'transport.'): TlsMode {
+  if (value === undefined || value === null) return 'optional';
+  const text = typeof value === 'string' || value === false ? String(value).trim().toLowerCase() : undefined;
+  if (text !== undefined && Object.hasOwn(TLS_SPELLINGS, text)) return TLS_SPELLINGS[text] as TlsMode;
+  const ambiguous = value === true || (typeof value === 'string' && ['true', 'yes', 'on', '1'].includes(value.trim().toLowerCase()));
+  throw new MailConfigurationError(`${prefix}tls`, ambiguous ? 'ambiguous value: which TLS?' : 'invalid value', {
+    expected: TLS_EXPECTED,
+    received: typeof value === 'string' ? JSON.stringify(value) : typeof value === 'boolean' ? String(value) : `a ${typeof value}`,
+  });
 }
 
 /**
@@ -80,6 +105,8 @@ function normalizeTls(value: unknown): { tls: TlsMode; tlsGiven?: string } {
  * @throws {MailConfigurationError} naming the full dotted key.
  */
 export function parseOptions(section: ConfigSection, prefix = 'transport.'): SmtpOptions {
+  const { tls: given, ...others } = section;
+  const tls = parseTlsMode(given, prefix);
   const parsed = parseSectionWithAliases(
     {
       host: option.string().min(1).default('localhost'),
@@ -92,7 +119,8 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
         .regex(/^[^\s]+$/, 'a host name without spaces')
         .optional(),
       debug: option.boolean().default(false),
-      tls: option.string().or(option.boolean()).optional(),
+      // Parsed below by parseTlsMode; listed so an unknown key's error names it among the known ones.
+      tls: option.string().optional(),
       certfile: option.string().min(1).optional(),
       keyfile: option.string().min(1).optional(),
       cafile: option.string().min(1).optional(),
@@ -101,7 +129,7 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
       deferredRetries: option.integer(0, 100).default(2),
       deferredDelay: option.number(0).default(1),
     },
-    section,
+    others,
     prefix,
     SMTP_ALIASES,
   );
@@ -136,7 +164,6 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
       });
     }
   }
-  const { tls: _given, ...rest } = parsed;
-  const tls = normalizeTls(parsed.tls);
-  return { ...rest, ...tls, port: parsed.port ?? (tls.tls === 'ssl' ? 465 : 25) };
+  const { tls: _unused, ...rest } = parsed;
+  return { ...rest, tls, port: parsed.port ?? (tls === 'ssl' ? 465 : 25) };
 }

@@ -76,12 +76,6 @@ export function createSmtpTransport(options: SmtpOptions, context: TransportCont
     async startup() {
       if (session) return;
       settings = await connectionOptions(options, logger, redact);
-      if (options.tlsGiven !== undefined) {
-        logger.warn(
-          { server },
-          `transport.tls ${JSON.stringify(options.tlsGiven)} is not required, optional or ssl: the connection is not encrypted`,
-        );
-      }
       session = await open();
       logger.debug({ server, tls: options.tls }, 'SMTP connection open');
     },

@@ -187,6 +187,7 @@ describe('messages the client refuses to send are MessageFailed', () => {
     expect(smtp.parseOptions({ tls: 'ssl', port: 2465 }).port).toBe(2465);
     expect(smtp.parseOptions({}).tls).toBe('optional');
     expect(smtp.parseOptions({ tls: false }).tls).toBe('none');
-    expect(smtp.parseOptions({ tls: 'whatever' })).toMatchObject({ tls: 'none', tlsGiven: 'whatever' });
+    expect(smtp.parseOptions({ tls: 'starttls' }).tls).toBe('required');
+    expect(() => smtp.parseOptions({ tls: 'whatever' })).toThrow(/transport\.tls/);
   });
 });

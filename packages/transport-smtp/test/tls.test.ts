@@ -1,7 +1,8 @@
-import { TransportFailedError } from '@mailroom/core';
+import { Mailer, MailConfigurationError, TransportFailedError } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SinkOptions, type SmtpSink, startSmtpSink, tlsFixture } from '@mailroom/test-support';
-import { captureLogger, rejection, testMessage, transportFor } from './helpers.js';
+import smtp from '../src/index.js';
+import { rejection, testMessage, transportFor } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions): Promise<SmtpSink> {
@@ -76,20 +77,58 @@ describe('tls: ssl', () => {
   });
 });
 
-describe('tls: anything else', () => {
-  it('never upgrades, even when the server offers STARTTLS', async () => {
+describe('tls: none and its spellings', () => {
+  it.each(['none', 'no', 'off', 'false', 'plain', false])('%j never upgrades, even when the server offers STARTTLS', async (tls) => {
     const sink = await sinkWith({ tls: 'starttls' });
-    await deliverOne(sink, { tls: 'none' });
+    await deliverOne(sink, { tls });
     expect(sink.messages[0]?.secure).toBe(false);
   });
+});
 
-  it('warns when the value is not a known name, since a typo turns encryption off', async () => {
+describe('tls: no plaintext downgrade', () => {
+  // Before: every one of these was read as "none" (with a warning on a silent logger) and sent in plaintext.
+  const refused: unknown[] = [true, 'true', 'yes', 'on', '1', 'requried', 'Require', 'tls', '', 'plaintext', 0, 1];
+
+  it.each(['starttls', 'STARTTLS', ' Required '])('%j is a documented synonym of "required": it upgrades or fails', async (tls) => {
     const sink = await sinkWith({ tls: 'starttls' });
-    const { logger, lines } = captureLogger();
-    const transport = transportFor(sink, { tls: 'requried' }, logger);
-    await transport.startup();
-    await transport.shutdown();
-    expect(lines.some((line) => line.startsWith('warn:') && line.includes('"requried"') && line.includes('not encrypted'))).toBe(true);
+    await deliverOne(sink, { tls, ...trusted });
+    expect(sink.messages[0]?.secure).toBe(true);
+    const plain = await sinkWith({ tls: 'none' });
+    await expect(transportFor(plain, { tls, ...trusted }).startup()).rejects.toThrow(/does not support STARTTLS/);
+    expect(plain.messages).toHaveLength(0);
+  });
+
+  it.each(refused)('%j is refused with MailConfigurationError naming transport.tls', (tls) => {
+    const error = (() => {
+      try {
+        smtp.parseOptions({ host: '127.0.0.1', tls });
+      } catch (caught) {
+        return caught;
+      }
+    })() as MailConfigurationError;
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('transport.tls');
+    expect(error.message).toContain('"required"');
+    expect(error.message).toContain('"none"');
+    expect(error.received).toBe(typeof tls === 'string' ? JSON.stringify(tls) : typeof tls === 'boolean' ? String(tls) : 'a number');
+  });
+
+  it('refuses a typo in a DSN before anything reaches a server that offers STARTTLS', async () => {
+    const sink = await sinkWith({ tls: 'starttls' });
+    const mailer = new Mailer({ transport: `smtp://${sink.host}:${sink.port}?tls=requried` });
+    const error = await rejection(mailer.start());
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('transport.tls');
+    expect(error.message).toMatch(/got "requried"/);
+    expect(sink.stats.connections).toBe(0);
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('names the full key under a Mailer prefix', async () => {
+    const mailer = new Mailer({ 'mail.transport.use': 'smtp', 'mail.transport.tls': 'on' }, { prefix: 'mail.' });
+    const error = await rejection(mailer.start());
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error.key).toBe('mail.transport.tls');
   });
 });
 

@@ -1,24 +1,30 @@
 import { domainToASCII } from 'node:url';
-import addressparser from 'nodemailer/lib/addressparser';
 import { MessageError } from '../errors/message-error.js';
+import { assertHeaderText } from '../message/header-text.js';
+import { AddressSyntaxError, type MailboxSyntax, readAddressList } from './address-syntax.js';
 
 /** An address as users may give it: `"Name <user@host>"`, `user@host`, or an object. */
 export type AddressInput = string | { name?: string; address: string } | Address;
 
-// RFC 5322 dot-atom local part (plus UTF-8 for SMTPUTF8), or a quoted string.
-const LOCAL_PART =
-  /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*|"(?:[^"\\\r\n]|\\.)*")$/;
+// RFC 5322 dot-atom local part (plus UTF-8 for SMTPUTF8, but no C1 control, Unicode space,
+// separator or invisible format character: in a header, a writer could fold at one), or a quoted string.
+const UTF8_ATEXT =
+  '\\u00a1-\\u167f\\u1681-\\u180d\\u180f-\\u1fff\\u2010-\\u2027\\u2030-\\u205e\\u2070-\\u2fff\\u3001-\\ufefe\\uff00-\\uffef';
+const ATOM = `[A-Za-z0-9!#$%&'*+/=?^_\`{|}~${UTF8_ATEXT}-]+`;
+const LOCAL_PART = new RegExp(`^(?:${ATOM}(?:\\.${ATOM})*|"(?:[^"\\\\\\x00-\\x1f\\x7f]|\\\\[\\x20-\\x7e])*")$`);
 const ADDRESS_LITERAL = /^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/;
 const ASCII_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 // One addr-spec with nothing around it: no spaces, quotes, brackets, commas or comments.
 const BARE_ADDRESS = /^[^\s"(),:;<>@[\]\\]+@[^\s"(),:;<>@[\]\\]+$/;
 
-/** Throws a typed error when a header value would carry a line break. */
+/**
+ * Throws a typed error when a header value would carry a line break or a
+ * control character (see {@link assertHeaderText}).
+ * @throws {MessageError} `EHEADER`
+ */
 export function assertNoLineBreak(value: string, field: string): void {
-  if (/[\r\n]/.test(value)) {
-    throw new MessageError('EHEADER', `Header injection refused: ${field} contains a CR or LF character`, { field });
-  }
+  assertHeaderText(value, field);
 }
 
 function asciiDomain(domain: string): string | undefined {
@@ -123,25 +129,23 @@ export class Address {
 
 /**
  * Parses a header-style list of addresses (`a@x, "Doe, John" <j@y>`),
- * flattening groups.
- * @throws {MessageError} `EADDRESS` for any part that is not a valid address.
+ * flattening groups, as RFC 5322 reads it (see {@link readAddressList}).
+ * @throws {MessageError} `EADDRESS` for any part that is not a valid address,
+ *   and for the ambiguous forms a lenient reader would guess at: an unquoted
+ *   display name holding an @ (`alice@x <bob@x>`), two `<...>` in one
+ *   mailbox, words around a bare address.
  */
 export function parseAddressString(input: string, field: string): Address[] {
   assertNoLineBreak(input, field);
   if (input.trim() === '') return [];
   // The common case, one bare address, needs no header parser.
   if (BARE_ADDRESS.test(input)) return [new Address(input, '', field)];
-  // addressparser is lenient: it reads `alice smith@example.org` as the name
-  // "alice" and the address smith@example.org. A display name needs angle
-  // brackets (or, in the old style, a comment), so text with neither that
-  // still yields a name is a typo, refused rather than guessed at.
-  const commented = input.includes('(');
-  const tight = input.replace(/<\s+/g, '<');
-  return addressparser(input, { flatten: true }).map((entry) => {
-    const bracketed = entry.address !== '' && tight.includes(`<${entry.address}`);
-    if (!entry.address || (entry.name && !bracketed && !commented)) {
-      throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(input)}`, { field });
-    }
-    return new Address(entry.address, entry.name, field);
-  });
+  let mailboxes: MailboxSyntax[];
+  try {
+    mailboxes = readAddressList(input);
+  } catch (error) {
+    if (!(error instanceof AddressSyntaxError)) throw error;
+    throw new MessageError('EADDRESS', `Invalid email address in ${field} (${error.message}): ${JSON.stringify(input)}`, { field });
+  }
+  return mailboxes.map((entry) => new Address(entry.address, entry.name, field));
 }

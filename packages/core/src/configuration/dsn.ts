@@ -13,15 +13,22 @@ export function isDsn(value: string): boolean {
  *   password is never repeated in the message).
  */
 export function parseDsn(dsn: string, key: string): { scheme: string; url: URL } {
+  const refuse = (problem: string) =>
+    new MailConfigurationError(key, `not a valid DSN (${problem})`, {
+      expected: 'scheme://user:password@host:port/path?option=value, with any @ : / ? # % in the password percent-encoded',
+      received: JSON.stringify(redactDsn(dsn)),
+    });
+  // A DSN has no use for a fragment: a # is an unencoded character of a password, and the URL
+  // parser would read the rest of the password as the fragment (or as a host and port).
+  if (dsn.includes('#')) throw refuse('a # must be written %23');
+  // `?` followed by an @ before any `=`: the ? belongs to the password, not to a query.
+  if (/\?[^=&]*@/.test(dsn)) throw refuse('a ? in the password must be written %3F');
   try {
     const url = new URL(dsn);
     return { scheme: url.protocol.slice(0, -1).toLowerCase(), url };
   } catch (cause) {
     // No `cause`: the URL parser's error carries the whole input, password included.
-    throw new MailConfigurationError(key, `not a valid DSN (${(cause as Error).message})`, {
-      expected: 'scheme://user:password@host:port/path?option=value',
-      received: JSON.stringify(redactDsn(dsn)),
-    });
+    throw refuse((cause as Error).message);
   }
 }
 
@@ -37,21 +44,31 @@ export function redactDsn(dsn: string): string {
   const start = dsn.indexOf('://');
   if (start < 0) return dsn;
   const rest = dsn.slice(start + 3);
-  const queryAt = rest.search(/[?#]/);
-  let authority = queryAt < 0 ? rest : rest.slice(0, queryAt);
-  let query = queryAt < 0 ? '' : rest.slice(queryAt);
-  const at = authority.lastIndexOf('@');
-  if (at >= 0) {
-    const userinfo = authority.slice(0, at);
+  // The credentials end at the last @ before the first / or ? that follows the first @: a
+  // password may hold unencoded @ : ? # (then the DSN may not even parse), and none of it may show.
+  // When an @ only appears in the query, this masks too much, never too little.
+  const firstAt = rest.indexOf('@');
+  let userinfo: string | undefined;
+  let remainder = rest;
+  if (firstAt >= 0) {
+    const boundary = rest.slice(firstAt).search(/[/?]/);
+    const at = rest.lastIndexOf('@', boundary < 0 ? rest.length : firstAt + boundary - 1);
+    userinfo = rest.slice(0, at);
+    remainder = rest.slice(at);
+  }
+  const queryAt = remainder.search(/[?#]/);
+  const authority = queryAt < 0 ? remainder : remainder.slice(0, queryAt);
+  let query = queryAt < 0 ? '' : remainder.slice(queryAt);
+  let shownUser = '';
+  if (userinfo !== undefined) {
     const colon = userinfo.indexOf(':');
     // Only a plain user name is shown; anything else might be a token.
-    const user = colon > 0 && /^[\w.%+-]+$/.test(userinfo.slice(0, colon)) ? `${userinfo.slice(0, colon)}:` : '';
-    authority = `${user}***${authority.slice(at)}`;
+    shownUser = colon > 0 && /^[\w.%+-]+$/.test(userinfo.slice(0, colon)) ? `${userinfo.slice(0, colon)}:***` : '***';
   }
   query = query.replace(/([?&;])([^=&;#]*)=([^&;#]*)/g, (whole, separator: string, name: string) =>
     SECRET_PARAMETER.test(name) ? `${separator}${name}=***` : whole,
   );
-  return `${dsn.slice(0, start)}://${authority}${query}`;
+  return `${dsn.slice(0, start)}://${shownUser}${authority}${query}`;
 }
 
 /** The default mapping of a DSN onto section keys. */

@@ -1,12 +1,13 @@
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { MessageError } from '../errors/message-error.js';
 import { MESSAGE_FIELD_NAMES, type MessageFields } from '../message/message-fields.js';
+import { parseDateText } from '../message/date-text.js';
 import { Message } from '../message/message.js';
 import type { ConfigSection, MailerConfig } from './config-section.js';
 import { isDsn, parseDsn } from './dsn.js';
 import { parseMetaDsn } from '../transports/failover.js';
 import { flattenConfig, sectionOf } from './flatten.js';
-import { describeValue } from './options-schema.js';
+import { describeUnknownValue, describeValue } from './options-schema.js';
 
 /** One component's part of the configuration. */
 export interface ComponentConfig {
@@ -63,7 +64,7 @@ const ADDRESS_FIELDS = new Set(['author', 'to', 'cc', 'bcc', 'reply', 'sender', 
 function unknownMessageKey(key: string, value: unknown, prefix: string, problem = 'unknown key'): MailConfigurationError {
   return new MailConfigurationError(`${prefix}message.${key}`, problem, {
     expected: `one of ${DEFAULT_NAMES.map((field) => `${prefix}message.${field}`).join(', ')}`,
-    received: describeValue(key, value),
+    received: describeUnknownValue(value),
   });
 }
 
@@ -87,7 +88,8 @@ function messageDefaults(flat: Map<string, unknown>, prefix: string): MessageFie
     } else if ((name === 'retries' || name === 'priority') && typeof value === 'string' && /^\d+$/.test(value)) {
       fields[name] = Number(value);
     } else if (name === 'date' && typeof value === 'string') {
-      fields[name] = new Date(value);
+      // Kept as the instant; a string that is no date is refused below by the Message.
+      fields[name] = parseDateText(value) ?? value;
     } else fields[name] = value;
   }
   try {
@@ -117,7 +119,7 @@ export function parseMailerConfig(config: MailerConfig, prefix = ''): ParsedMail
     if (!SECTIONS.includes(key.split('.')[0] as string)) {
       throw new MailConfigurationError(`${prefix}${key}`, 'unknown key', {
         expected: `a key under ${SECTIONS.map((section) => `${prefix}${section}.`).join(', ')}`,
-        received: describeValue(key, value),
+        received: describeUnknownValue(value),
       });
     }
   }

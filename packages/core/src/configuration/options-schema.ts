@@ -5,6 +5,16 @@ import type { ConfigSection } from './config-section.js';
 // Generous on purpose (`keyfile` is masked too): a misspelt `pasword` must not leak either.
 const SECRET_KEY = /pass|pasw|pwd|secret|key|token|credential/i;
 
+/**
+ * What an error says was given for a key that is not known: only the kind of
+ * value, never the value, whatever the key's name (`transport.auth` or
+ * `transport.login` may well hold `robot:password`).
+ */
+export function describeUnknownValue(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return `${kind} (not shown: the value of an unknown key is never printed)`;
+}
+
 /** Prints a received value for an error message, masking anything secret (whatever its type). */
 export function describeValue(key: string, value: unknown): string {
   if (SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return '[redacted]';
@@ -95,7 +105,7 @@ export function parseSection<Shape extends z.ZodRawShape>(
     if (key !== 'use' && !known.includes(key)) {
       throw new MailConfigurationError(`${prefix}${key}`, 'unknown key', {
         expected: known.length ? `one of ${known.map((name) => prefix + name).join(', ')}` : 'no options here',
-        received: describeValue(key, section[key]),
+        received: describeUnknownValue(section[key]),
       });
     }
   }

@@ -1,10 +1,12 @@
-import { type Readable, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Address } from '../address/address.js';
 import type { AddressList } from '../address/address-list.js';
 import type { Attachment } from './attachment.js';
 import { checkedBodyResult } from './field-checks.js';
+import { assertHeaderBlock, headerEnd } from './header-block.js';
+import { encodeHeaderValue } from './header-text.js';
 import { htmlToText } from './html-to-text.js';
 import type { Body, Priority } from './message-fields.js';
 
@@ -52,12 +54,26 @@ const PRIORITY_HEADERS: Record<string, { xPriority: string; importance: 'High' |
   low: { xPriority: '5 (Lowest)', importance: 'Low' },
 };
 
-type HeaderEntry = { key: string; value: string | { prepared: true; foldLines: true; value: string } };
+type HeaderEntry = { key: string; value: string | { prepared: true; foldLines?: true; value: string } };
 
-/** The headers MailComposer does not write by itself: organization, notification address, priority. */
+/**
+ * A text header encoded and folded here (see {@link encodeHeaderValue}), not by
+ * MailComposer: its folding breaks lines at any character JavaScript calls
+ * white space (form feed, NBSP, U+2028, ...), which cuts the header block, and
+ * cannot fold a long word at all.
+ */
+function textHeader(key: string, value: string, field: string, unstructured: boolean): HeaderEntry {
+  return { key, value: { prepared: true, value: encodeHeaderValue(key, value, field, unstructured) } };
+}
+
+/** The headers MailComposer does not write by itself: subject, organization, extra headers, notification address, priority. */
 function extraHeaders(input: ComposeInput): HeaderEntry[] {
-  const headers: HeaderEntry[] = input.headers.map(([key, value]) => ({ key, value }));
-  if (input.organization !== undefined) headers.push({ key: 'Organization', value: input.organization });
+  const headers: HeaderEntry[] = [];
+  if (input.subject !== undefined && input.subject !== '') headers.push(textHeader('Subject', input.subject, 'subject', true));
+  for (const [key, value] of input.headers) headers.push(textHeader(key, value, `headers.${key}`, false));
+  if (input.organization !== undefined && input.organization !== '') {
+    headers.push(textHeader('Organization', input.organization, 'organization', true));
+  }
   if (input.notify.length > 0) {
     // An address header MailComposer does not know: encode it as one (names as
     // encoded words, domains in punycode), not as free text, or the address
@@ -89,7 +105,6 @@ async function compile(input: ComposeInput): Promise<ReturnType<MailComposer['co
     cc: addresses(input.cc),
     bcc: addresses(input.bcc),
     replyTo: addresses(input.reply),
-    subject: input.subject,
     text: plain,
     html: rich,
     headers: extraHeaders(input),
@@ -141,12 +156,18 @@ function collect(node: MimeNode): Promise<Buffer> {
   });
 }
 
-/** The message as RFC 5322 bytes. */
+/**
+ * The message as RFC 5322 bytes, its header block checked (see
+ * {@link assertHeaderBlock}) before anything can send it.
+ * @throws {MessageError} `EHEADER` when a header would be cut or too long.
+ */
 export async function composeBuffer(input: ComposeInput): Promise<Buffer> {
-  return collect(await compile(input));
+  const bytes = await collect(await compile(input));
+  assertHeaderBlock(bytes.subarray(0, headerEnd(bytes)));
+  return bytes;
 }
 
-/** The message as a stream of RFC 5322 bytes. */
+/** The message as a stream of RFC 5322 bytes (built whole first, so that its header block is checked). */
 export async function composeStream(input: ComposeInput): Promise<Readable> {
-  return (await compile(input)).createReadStream();
+  return Readable.from([await composeBuffer(input)]);
 }

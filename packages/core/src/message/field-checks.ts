@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
 import type { Attachment } from './attachment.js';
+import { parseDateText } from './date-text.js';
 import { type Body, MESSAGE_FIELD_NAMES, type Priority } from './message-fields.js';
 
 /**
@@ -47,6 +48,11 @@ export function checkedBodyResult(value: unknown, field: string): string | Buffe
   throw new MessageError('EFIELD', `the ${field} function must return a string or a Buffer; got ${describe(value)}`, { field });
 }
 
+// RFC 2045: type "/" subtype, both tokens; parameters (as nodemailer parses them) in printable ASCII.
+const CONTENT_TYPE = /^(?=.{3,255}$)[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*;[\x20-\x7e\t]*)?$/;
+// RFC 2392's Content-ID is a msg-id; kept short enough to fit a header line, and never white space or brackets.
+const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]{1,250}$/;
+
 /**
  * An attachment's header parts (file name, content type, Content-ID) carry
  * no line break, and it has a file name and something to send.
@@ -58,11 +64,26 @@ export function checkAttachment(attachment: Attachment, field = 'attachments'): 
       field,
     });
   }
-  if (typeof attachment.filename !== 'string' || attachment.filename === '') {
+  // A name of white space only is no name: MIME writers and readers drop it.
+  if (typeof attachment.filename !== 'string' || attachment.filename.trim() === '') {
     throw new MessageError('EFIELD', `each of ${field} needs a file name`, { field });
   }
   for (const text of [attachment.filename, attachment.contentType, attachment.cid]) {
     if (text !== undefined) assertNoLineBreak(String(text), field);
+  }
+  if (attachment.contentType !== undefined && !CONTENT_TYPE.test(String(attachment.contentType))) {
+    throw new MessageError(
+      'EHEADER',
+      `the content type of ${JSON.stringify(attachment.filename)} must be "type/subtype" (RFC 2045 tokens, at most 255 characters, parameters in printable ASCII); got ${JSON.stringify(String(attachment.contentType).slice(0, 80))}`,
+      { field },
+    );
+  }
+  if (attachment.cid !== undefined && !CONTENT_ID.test(String(attachment.cid))) {
+    throw new MessageError(
+      'EHEADER',
+      `the cid of ${JSON.stringify(attachment.filename)} must be 1 to 250 printable ASCII characters without spaces or angle brackets; got ${JSON.stringify(String(attachment.cid).slice(0, 80))}`,
+      { field },
+    );
   }
   const { content, path } = attachment;
   const hasContent = typeof content === 'string' || Buffer.isBuffer(content) || content instanceof Readable;
@@ -122,10 +143,20 @@ export function checkedEncoding(value: string | undefined): string | undefined {
   );
 }
 
-/** @throws {MessageError} `EFIELD` unless a valid Date. */
-export function checkedDate(value: Date | undefined): Date | undefined {
+/**
+ * A Date, or the instant of an RFC 5322 or ISO 8601 date-time string (see {@link parseDateText}).
+ * @throws {MessageError} `EFIELD` for an invalid Date or a string that is neither.
+ */
+export function checkedDate(value: Date | string | undefined): Date | undefined {
   if (value === undefined || (value instanceof Date && !Number.isNaN(value.getTime()))) return value;
-  throw new MessageError('EFIELD', 'date must be a valid Date', { field: 'date' });
+  const parsed = typeof value === 'string' ? parseDateText(value) : undefined;
+  if (parsed) return parsed;
+  const given = typeof value === 'string' ? `; got ${JSON.stringify(value.slice(0, 100))}` : '';
+  throw new MessageError(
+    'EFIELD',
+    `date must be a valid Date, an RFC 5322 date ("Tue, 1 Dec 2026 20:41:11 +0100") or an ISO 8601 one with a zone ("2026-12-01T20:41:11+01:00")${given}`,
+    { field: 'date' },
+  );
 }
 
 /** @throws {MessageError} `EFIELD` unless a whole number of 0 or more. */

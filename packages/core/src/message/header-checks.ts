@@ -4,9 +4,12 @@ import type { HeadersInput } from './message-fields.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 
-/** Throws unless `name` is a valid header field name (printable ASCII, no colon). */
+/**
+ * Throws unless `name` is a valid header field name: RFC 5322's field-name
+ * (1*ftext: printable ASCII but the colon), short enough to leave room on its line.
+ */
 export function assertHeaderName(name: string): void {
-  if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+  if (typeof name !== 'string' || !HEADER_NAME.test(name) || name.length > 900) {
     throw new MessageError('EHEADER', `Invalid header name ${JSON.stringify(name)}`, { field: `headers.${name}` });
   }
 }

@@ -51,8 +51,13 @@ export interface MessageFields {
    * @throws {MessageError} `EFIELD` for any other value (for example another charset).
    */
   encoding?: string;
-  /** `Date:`. @default the time the MIME is built */
-  date?: Date;
+  /**
+   * `Date:`: a Date, or an RFC 5322 (`Tue, 1 Dec 2026 20:41:11 +0100`) or ISO 8601
+   * (`2026-12-01T20:41:11+01:00`) string, kept as its instant.
+   * @default the time the MIME is built
+   * @throws {MessageError} `EFIELD` for a string that is neither.
+   */
+  date?: Date | string;
   /** `Message-ID:` without angle brackets. @default generated */
   id?: string;
   /** How many more attempts after a transport failure. @default 3 (from `message.retries`) */

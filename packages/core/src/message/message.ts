@@ -210,7 +210,8 @@ export class Message {
   get date(): Date | undefined {
     return this.#date;
   }
-  set date(value: Date | undefined) {
+  /** Also takes an RFC 5322 or ISO 8601 string, kept as its instant. */
+  set date(value: Date | string | undefined) {
     this.#composedOnly('date');
     this.#date = checkedDate(value);
   }

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
-import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
+import { assertHeaderBlock, headerEnd } from './header-block.js';
 import { assertHeaderName } from './header-checks.js';
+import { encodeHeaderValue } from './header-text.js';
 import type { RawSource } from './message-fields.js';
 
 type HeaderEdit = { kind: 'set' | 'add'; name: string; value: string } | { kind: 'remove'; name: string };
@@ -22,19 +22,24 @@ export class RawContent {
       throw new MessageError('ERAW', 'A raw message must be a Buffer, a string or a readable stream');
     }
     this.#source = source;
+    // A source already in memory is checked at once; a stream when it is read.
+    if (typeof source === 'string') {
+      const end = [source.indexOf('\r\n\r\n'), source.indexOf('\n\n')].filter((index) => index >= 0);
+      assertHeaderBlock(Buffer.from(end.length ? source.slice(0, Math.min(...end)) : source, 'utf8'), 'raw');
+    } else if (Buffer.isBuffer(source)) assertHeaderBlock(source.subarray(0, headerEnd(source)), 'raw');
   }
 
   /** Replaces every header `name` with one carrying `value` (added at the top when absent). */
   setHeader(name: string, value: string): void {
     assertHeaderName(name);
-    assertNoLineBreak(value, `headers.${name}`);
+    encodeHeaderValue(name, value, `headers.${name}`); // refuses now what could not be written later
     this.#edits.push({ kind: 'set', name, value });
   }
 
   /** Adds a header at the top of the header block, keeping existing ones. */
   addHeader(name: string, value: string): void {
     assertHeaderName(name);
-    assertNoLineBreak(value, `headers.${name}`);
+    encodeHeaderValue(name, value, `headers.${name}`);
     this.#edits.push({ kind: 'add', name, value });
   }
 
@@ -61,6 +66,7 @@ export class RawContent {
   /** The whole message with every edit applied. */
   async toBuffer(): Promise<Buffer> {
     const original = await this.#load();
+    assertHeaderBlock(original.subarray(0, headerEnd(original)), 'raw');
     if (this.#edits.length === 0) return original;
     const { head, separator, body } = split(original);
     // Keep the message's own line ends; CRLF (the standard) when it has none to go by.
@@ -134,13 +140,10 @@ function groupHeaderLines(head: string): string[] {
 }
 
 /**
- * One header field, ready for the header block: non-ASCII text as RFC 2047
- * encoded words (as nodemailer writes them), folded to 76 columns with the
- * message's own line ends.
+ * One header field, ready for the header block: anything but plain printable
+ * ASCII as RFC 2047 encoded words, folded at spaces only to about 76 columns
+ * (see {@link encodeHeaderValue}), with the message's own line ends.
  */
 function headerField(name: string, value: string, eol: string): string {
-  // Q keeps mostly-Latin text readable; B is shorter for other scripts.
-  const nonAscii = value.replace(/[\x20-\x7e\t]/g, '').length;
-  const encoded = nonAscii === 0 ? value : encodeWords(value, nonAscii * 2 > value.length ? 'B' : 'Q', 52, true);
-  return foldLines(`${name}: ${encoded}`, 76).replace(/\r\n/g, eol);
+  return `${name}: ${encodeHeaderValue(name, value, `headers.${name}`)}`.replace(/\r\n/g, eol);
 }
