@@ -4,11 +4,14 @@
 // and bundler resolution; these packages are ESM only, so CommonJS `require`
 // is out of scope). Needs `npm run build` first. Exits 1 if any check fails.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const packages = readdirSync(join(root, 'packages')).sort();
+// Private packages (our own test helpers) are never published.
+const packages = readdirSync(join(root, 'packages'))
+  .filter((name) => !JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')).private)
+  .sort();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Runs one command in a package folder; resolves with its exit code and output. */

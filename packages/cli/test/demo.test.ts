@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/commands/demo.js';
@@ -8,12 +8,12 @@ import { runCli } from './run-cli.js';
 
 let dir: string | undefined;
 afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await removeFolder(dir);
 });
 
 describe('mailroom demo', () => {
   it('delivers a personalized newsletter into a maildir, every message complete', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mailroom-demo-'));
+    dir = await temporaryFolder('demo');
     const report = await runDemo({ dir, recipients: 60 });
     expect(report).toMatchObject({ delivered: 60, failed: 0, files: 60 });
     const folder = join(dir, 'maildir', 'new');
@@ -30,7 +30,7 @@ describe('mailroom demo', () => {
   });
 
   it('ends, as a process, with a command that shows one of the messages', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mailroom-demo-'));
+    dir = await temporaryFolder('demo');
     const run = await runCli(['demo', '--dir', dir, '--recipients', '5']);
     expect(run.code).toBe(0);
     const last = run.stdout.trim().split('\n').at(-1) ?? '';

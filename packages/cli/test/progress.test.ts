@@ -1,16 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressFigures } from '../src/report/progress.js';
 import { runCliOnTerminal } from './run-cli.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mailroom-progress-'));
+  dir = await temporaryFolder('progress');
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeFolder(dir);
 });
 
 /** Every frame of the bar a terminal showed: its rate and its eta. */

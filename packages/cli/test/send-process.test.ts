@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import { runCli } from './run-cli.js';
 
 let plain: SmtpSink;
 let tls: SmtpSink;
 beforeAll(async () => {
-  plain = await start({ port: 0, rejectRecipients: [/^reject/] });
+  plain = await startSmtpSink({ port: 0, rejectRecipients: [/^reject/] });
   // STARTTLS with a certificate signed by the test CA, which the system does not trust.
-  tls = await start({ port: 0, tls: 'starttls' });
+  tls = await startSmtpSink({ port: 0, tls: 'starttls' });
 });
 afterAll(async () => {
   await plain.stop();

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { runSend, SEND_EXIT, type SendIo, type SendOptions } from '../src/commands/send.js';
 
 let sink: SmtpSink;
@@ -13,14 +12,14 @@ let down: SmtpSink;
 let folder: string;
 
 beforeAll(async () => {
-  sink = await start({ port: 0, rejectRecipients: [/^nobody/] });
-  down = await start({ port: 0, refuse: 'closed' });
-  folder = await mkdtemp(join(tmpdir(), 'mailroom-send-'));
+  sink = await startSmtpSink({ port: 0, rejectRecipients: [/^nobody/] });
+  down = await startSmtpSink({ port: 0, refuse: 'closed' });
+  folder = await temporaryFolder('send');
 });
 afterAll(async () => {
   await sink.stop();
   await down.stop();
-  await rm(folder, { recursive: true, force: true });
+  await removeFolder(folder);
 });
 beforeEach(() => sink.reset());
 

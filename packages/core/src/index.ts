@@ -3,12 +3,20 @@ export { AddressList, type AddressListInput } from './address/address-list.js';
 export type { ConfigSection, MailerConfig } from './configuration/config-section.js';
 export { isDefinition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES } from './configuration/component-loader.js';
 export { isDsn, parseDsn, redactDsn, sectionFromDsn } from './configuration/dsn.js';
+export { type DsnShape, dsnReader } from './configuration/dsn-reader.js';
 export { flattenConfig } from './configuration/flatten.js';
 export { type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 export { invalidOption, parseNamedValues } from './configuration/named-values.js';
 export { describeValue, option, parseSection } from './configuration/options-schema.js';
+export { type OptionAliases, parseSectionWithAliases } from './configuration/option-aliases.js';
 export type { DeliveryResult, MessageSender, RecipientRejection, TransportReceipt } from './delivery-result.js';
 export * from './errors/index.js';
+export {
+  FILE_SYSTEM_ERRORS,
+  type FileSystemErrorMeaning,
+  type FileSystemErrorOptions,
+  fileSystemError,
+} from './errors/file-system-error.js';
 export { createLineLogger, LOG_LEVELS, type LogLevel, type Logger, type LogMethod, silentLogger } from './logger.js';
 export { Mailer, type MailerEvents, type MailerOptions } from './mailer.js';
 export type { MailerStats } from './mailer-stats.js';

@@ -46,10 +46,10 @@ describe('failover: tries transports in order', () => {
     expect(receipt).toEqual({ response: '250 second', via: 'transports.1 (second)' });
   });
 
-  it('skips a failed transport for retry_period in every instance, then tries it again', async () => {
+  it('skips a failed transport for retryPeriod in every instance, then tries it again', async () => {
     const first = fake('first', 'fail');
     const second = fake('second');
-    const { create } = failover([first, second], { retry_period: 0.2 });
+    const { create } = failover([first, second], { retryPeriod: 0.2 });
     const one = create();
     await one.startup();
     await one.deliver(message(1));
@@ -68,7 +68,7 @@ describe('failover: tries transports in order', () => {
   it('tries every transport when all are in their skip period', async () => {
     const first = fake('first', 'fail');
     const second = fake('second', 'fail');
-    const transport = failover([first, second], { retry_period: 60 }).create();
+    const transport = failover([first, second], { retryPeriod: 60 }).create();
     await transport.startup();
     await expect(transport.deliver(message(1))).rejects.toThrow(TransportFailedError);
     second.behaviour = 'deliver';

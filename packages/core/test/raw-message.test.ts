@@ -119,6 +119,7 @@ describe('Message.raw', () => {
     }
     try {
       message.setHeader('Subject', 'x\r\nBcc: victim@example.org');
+      expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'EHEADER', field: 'headers.Subject' });
     }

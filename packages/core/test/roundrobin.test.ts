@@ -30,7 +30,7 @@ describe('roundrobin: spreads deliveries', () => {
 
   it('gives a failed transport’s turns to the others while it is skipped', async () => {
     const children = [fake('a'), fake('b', 'refuse-startup'), fake('c')];
-    const options = roundRobinTransport.parseOptions({ transports: children, retry_period: 60 });
+    const options = roundRobinTransport.parseOptions({ transports: children, retryPeriod: 60 });
     const transport = roundRobinTransport.create(options, { logger: silentLogger });
     await transport.startup();
     for (let index = 0; index < 12; index += 1) await transport.deliver(message(index));

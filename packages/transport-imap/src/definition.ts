@@ -1,22 +1,18 @@
-import { type ConfigSection, sectionFromDsn, type TransportDefinition } from '@mailroom/core';
+import { dsnReader, type TransportDefinition } from '@mailroom/core';
 import { type ImapOptions, parseOptions } from './options.js';
 import { createImapTransport } from './transport.js';
 
 /**
- * Reads `imap://user:password@host:port/Folder?ssl=true&flags=\Seen`: the path
- * names the folder; every query parameter is an option of the same name.
+ * The `imap` transport: APPEND to a folder of an IMAP server (imapflow).
+ *
+ * DSN: imap://user:password@host:port/Folder?ssl=true&flags=\Seen: the path names the folder; every query
+ * parameter is an option of the same name.
  */
-function fromDsn(url: URL): ConfigSection {
-  const { path, ...section } = sectionFromDsn(url);
-  return typeof path === 'string' ? { ...section, folder: path.replace(/^\//, '') } : section;
-}
-
-/** The `imap` transport: APPEND to a folder of an IMAP server (imapflow). */
 const imapTransport: TransportDefinition<ImapOptions> = {
   name: 'imap',
   parseOptions,
   create: createImapTransport,
-  fromDsn,
+  fromDsn: dsnReader({ host: 'host', port: 'port', username: 'username', password: 'password', path: 'folder' }),
 };
 
 export default imapTransport;

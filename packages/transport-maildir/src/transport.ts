@@ -1,7 +1,13 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Message, type Transport, type TransportContext, TransportFailedError, type TransportReceipt } from '@mailroom/core';
-import { fileError } from './errors.js';
+import {
+  fileSystemError,
+  type Message,
+  type Transport,
+  type TransportContext,
+  TransportFailedError,
+  type TransportReceipt,
+} from '@mailroom/core';
 import { toUnixLineEndings } from './line-endings.js';
 import { type MaildirTarget, prepareMaildir } from './maildir.js';
 import type { MaildirOptions } from './options.js';
@@ -48,13 +54,13 @@ export function createMaildirTransport(options: MaildirOptions, context?: Transp
         await writeNewFile(temporary, data, options.fsync);
       } catch (error) {
         await unlink(temporary).catch(() => {});
-        throw fileError(error, temporary);
+        throw fileSystemError(error, temporary);
       }
       try {
         await rename(temporary, final);
       } catch (error) {
         await unlink(temporary).catch(() => {});
-        throw fileError(error, final);
+        throw fileSystemError(error, final);
       }
       return { messageId: name, response: `stored as ${final}` };
     },

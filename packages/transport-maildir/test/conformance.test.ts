@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { describeTransport } from '@mailroom/transport-test-suite';
 import maildir from '../src/index.js';
 
@@ -19,10 +19,10 @@ describeTransport('maildir', {
   definition: maildir,
   section: () => ({ directory, folder: 'Lists.Red', create: true }),
   setup: async () => {
-    root = await mkdtemp(join(tmpdir(), 'mailroom-maildir-'));
+    root = await temporaryFolder('maildir');
   },
   teardown: async () => {
-    await rm(root, { recursive: true, force: true });
+    await removeFolder(root);
   },
   reset: async () => {
     // A fresh maildir per test, so read-back sees only that test's messages.

@@ -3,15 +3,16 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Message, TransportFailedError, type TransportReceipt } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { suiteMessage } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMaildirTransport, parseOptions } from '../src/index.js';
-import { deliverAll, filesIn, temporaryFolder } from './helpers.js';
+import { deliverAll, filesIn } from './helpers.js';
 
 let root = '';
 beforeEach(async () => {
-  root = await temporaryFolder();
+  root = await temporaryFolder('maildir');
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });

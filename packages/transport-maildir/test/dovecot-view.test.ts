@@ -3,9 +3,10 @@ import { chmod, chown, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Message } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { requireBinary } from '@mailroom/transport-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverAll, temporaryFolder } from './helpers.js';
+import { deliverAll } from './helpers.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -32,7 +33,7 @@ describe.runIf(doveadm !== undefined)("Dovecot's view of the maildir", () => {
     (await run(doveadm as string, ['-c', config, ...args], { env: { ...process.env, USER: 'mailroom', HOME: root } })).stdout;
 
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('maildir');
     await chmod(root, 0o755);
     config = join(root, 'dovecot.conf');
     await writeFile(

@@ -1,11 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryFailedError, Mailer, Message, TransportFailedError } from '@mailroom/core';
+import { runWorkerProcess, temporaryFolder } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import maildir from '../src/index.js';
-import { filesIn, startedTransport, temporaryFolder } from './helpers.js';
+import { filesIn, startedTransport } from './helpers.js';
 import { builtPackageExists } from './processes.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -35,7 +36,7 @@ describe.runIf(isRoot)('a full disk (a real 256 KiB tmpfs)', () => {
   let root = '';
   let mounted = false;
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('maildir');
     mounted = mountTmpfs(root, '256k');
   });
   afterAll(async () => {
@@ -81,12 +82,7 @@ describe.runIf(isRoot)('a full disk (a real 256 KiB tmpfs)', () => {
 /** Runs the permission worker as the unprivileged user nobody. */
 function runAsNobody(job: { directory: string; revokeAfterStartup: boolean }): Promise<Record<string, Record<string, string> | null>> {
   const worker = join(import.meta.dirname, 'fixtures', 'permission-worker.mjs');
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [worker, JSON.stringify(job)], { uid: NOBODY, gid: NOBODY, timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim()));
-    });
-  });
+  return runWorkerProcess(worker, job, { uid: NOBODY, gid: NOBODY, timeout: 30_000 });
 }
 
 /** Whether the unprivileged user can load the built package from where this checkout lives. */
@@ -109,7 +105,7 @@ function nobodyCanLoadPackage(): boolean {
 describe.runIf(nobodyCanLoadPackage())('permission errors (a child process running as nobody)', () => {
   let root = '';
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('maildir');
     await chmod(root, 0o755);
   });
   afterAll(async () => {

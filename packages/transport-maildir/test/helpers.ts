@@ -1,13 +1,7 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ConfigSection, type Message, silentLogger, type Transport } from '@mailroom/core';
 import maildir from '../src/index.js';
-
-/** A fresh temporary folder for one test. */
-export function temporaryFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mailroom-maildir-test-'));
-}
 
 /** A started maildir transport for `section`. */
 export async function startedTransport(section: ConfigSection): Promise<Transport> {

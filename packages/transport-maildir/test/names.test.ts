@@ -1,8 +1,6 @@
 import { join, normalize } from 'node:path';
-import { MessageFailedError, TransportFailedError } from '@mailroom/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fileError } from '../src/errors.js';
 import { encodeModifiedUtf7, folderDirectory } from '../src/index.js';
 import { toUnixLineEndings } from '../src/line-endings.js';
 import { createNameMaker, escapeHost } from '../src/unique-name.js';
@@ -89,25 +87,5 @@ describe('line endings', () => {
         expect(toUnixLineEndings(Buffer.from(text, 'utf8')).toString('utf8')).toBe(text.replace(/\r\n/g, '\n'));
       }),
     );
-  });
-});
-
-describe('file-system error mapping', () => {
-  const failure = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
-
-  it.each(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOENT', 'EIO', 'EMFILE', 'ESOMETHINGNEW'])('%s is TransportFailed', (code) => {
-    const error = fileError(failure(code), '/m/tmp/x');
-    expect(error).toBeInstanceOf(TransportFailedError);
-    expect(error.message).toContain('/m/tmp/x');
-    expect((error.cause as NodeJS.ErrnoException).code).toBe(code);
-  });
-
-  it('EFBIG (the message exceeds the file size limit) is MessageFailed', () => {
-    expect(fileError(failure('EFBIG'), '/m/tmp/x')).toBeInstanceOf(MessageFailedError);
-  });
-
-  it('says what happened in words', () => {
-    expect(fileError(failure('ENOSPC'), '/m/tmp/x').message).toContain('the disk is full');
-    expect(fileError(failure('EDQUOT'), '/m/tmp/x').message).toContain('quota');
   });
 });

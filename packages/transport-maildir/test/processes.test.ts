@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
+import { temporaryFolder } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filesIn, startedTransport, temporaryFolder } from './helpers.js';
+import { filesIn, startedTransport } from './helpers.js';
 import { builtPackageExists, runWorker } from './processes.js';
 
 const PROCESSES = 4;
@@ -9,7 +10,7 @@ const EACH = 500;
 
 let root = '';
 beforeEach(async () => {
-  root = await temporaryFolder();
+  root = await temporaryFolder('maildir');
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });

@@ -1,20 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSection } from '@mailroom/core';
+import { builtPackageExists as built, runWorkerProcess } from '@mailroom/test-support';
 
 const packageFolder = join(import.meta.dirname, '..');
 const worker = join(import.meta.dirname, 'fixtures', 'deliver-worker.mjs');
 
-/** True when the built package exists (after `npm run build`), so child processes can import it. */
+/** True when this package and core are built, so child processes can import them (a failure under CI). */
 export function builtPackageExists(): boolean {
-  const built = existsSync(join(packageFolder, 'dist', 'index.js')) && existsSync(join(packageFolder, '..', 'core', 'dist', 'index.js'));
-  if (!built && process.env.CI !== 'true' && process.env.CI !== '1') {
-    process.stderr.write('SKIPPING multi-process maildir tests: run `npx tsc -b` first (child processes import dist)\n');
-  } else if (!built) {
-    throw new Error('packages/transport-maildir/dist is missing: `npm test` builds it first');
-  }
-  return built;
+  return built(packageFolder);
 }
 
 /** What one child process reports. */
@@ -32,10 +25,5 @@ export function runWorker(
   job: { section: ConfigSection; worker: number; count: number; lanes?: number },
   identity: { uid?: number; gid?: number } = {},
 ): Promise<WorkerReport> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [worker, JSON.stringify(job)], { timeout: 60_000, ...identity }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`worker ${job.worker} failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as WorkerReport);
-    });
-  });
+  return runWorkerProcess<WorkerReport>(worker, job, { timeout: 60_000, ...identity });
 }

@@ -1,8 +1,7 @@
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransportFailedError } from '@mailroom/core';
-import { fileError } from './errors.js';
+import { fileSystemError, TransportFailedError } from '@mailroom/core';
 
 /** How long to wait for a lock and when one is stale, in milliseconds. */
 export interface DotlockSettings {
@@ -44,7 +43,7 @@ async function createLock(lock: string): Promise<boolean> {
     handle = await open(lock, 'wx', 0o644);
   } catch (error) {
     if (codeOf(error) === 'EEXIST') return false;
-    throw fileError(error, lock);
+    throw fileSystemError(error, lock);
   }
   try {
     await handle.writeFile(OWNER);
@@ -54,7 +53,7 @@ async function createLock(lock: string): Promise<boolean> {
     // It is ours: an empty lock must not block every writer until it goes stale (a full disk does this).
     await handle.close().catch(() => {});
     await unlink(lock).catch(() => {});
-    throw fileError(error, lock);
+    throw fileSystemError(error, lock);
   }
 }
 
@@ -89,7 +88,7 @@ async function takeOverIfStale(lock: string, staleAfter: number): Promise<boolea
   try {
     await writeFile(guard, OWNER, { flag: 'wx' });
   } catch (error) {
-    if (codeOf(error) !== 'EEXIST') throw fileError(error, guard);
+    if (codeOf(error) !== 'EEXIST') throw fileSystemError(error, guard);
     const guardStat = await stat(guard).catch(() => undefined);
     if (guardStat && Date.now() - guardStat.mtimeMs > GUARD_STALE_AFTER) await unlink(guard).catch(() => {});
     return false;

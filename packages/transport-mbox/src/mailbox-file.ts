@@ -1,5 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { fileError } from './errors.js';
+import { fileSystemError } from '@mailroom/core';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -44,7 +44,7 @@ export class MailboxFile {
       // a+: every write goes to the end (O_APPEND); readable to check how the file ends.
       handle = await open(path, 'a+', 0o600);
     } catch (error) {
-      throw fileError(error, path);
+      throw fileSystemError(error, path);
     }
     try {
       const status = await handle.stat();
@@ -54,7 +54,7 @@ export class MailboxFile {
       return new MailboxFile(handle, path, mark, owed, known !== undefined && !untouched);
     } catch (error) {
       await handle.close().catch(() => {});
-      throw fileError(error, path);
+      throw fileSystemError(error, path);
     }
   }
 
@@ -79,7 +79,7 @@ export class MailboxFile {
     } catch (error) {
       // No partial entry may stay for a reader to find.
       await this.handle.truncate(this.mark.size).catch(() => {});
-      throw fileError(error, this.path);
+      throw fileSystemError(error, this.path);
     }
     this.owed = 0;
     this.mark = { inode: this.mark.inode, size: this.mark.size + total };
@@ -93,7 +93,7 @@ export class MailboxFile {
     try {
       await this.handle.sync();
     } catch (error) {
-      throw fileError(error, this.path);
+      throw fileSystemError(error, this.path);
     }
   }
 

@@ -1,8 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { temporaryFolder } from '@mailroom/test-support';
 import { describeTransport } from '@mailroom/transport-test-suite';
 import mbox from '../src/index.js';
-import { readMbox, temporaryFolder } from './helpers.js';
+import { readMbox } from './helpers.js';
 
 let root = '';
 let file = '';
@@ -12,7 +13,7 @@ describeTransport('mbox', {
   definition: mbox,
   section: () => ({ file }),
   setup: async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('mbox');
   },
   teardown: async () => {
     await rm(root, { recursive: true, force: true });

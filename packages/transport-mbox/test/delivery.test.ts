@@ -2,16 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Mailer, Message, TransportFailedError } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { requireBinary, suiteMessage } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import mbox, { createMboxTransport, parseOptions } from '../src/index.js';
-import { deliverAll, readMbox, startedTransport, temporaryFolder } from './helpers.js';
+import { deliverAll, readMbox, startedTransport } from './helpers.js';
 
 let root = '';
 let file = '';
 beforeEach(async () => {
-  root = await temporaryFolder();
+  root = await temporaryFolder('mbox');
   file = join(root, 'mbox');
 });
 afterEach(async () => {

@@ -3,9 +3,10 @@ import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Message } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { requireBinary } from '@mailroom/transport-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverAll, temporaryFolder } from './helpers.js';
+import { deliverAll } from './helpers.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -23,7 +24,7 @@ describe.runIf(doveadm !== undefined)("Dovecot's view of the mbox", () => {
   let root = '';
   let config = '';
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('mbox');
     await chmod(root, 0o755);
     const mail = join(root, 'mail');
     await mkdir(mail);

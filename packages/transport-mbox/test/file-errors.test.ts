@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Message, TransportFailedError } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMbox, startedTransport, temporaryFolder } from './helpers.js';
+import { readMbox, startedTransport } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -30,7 +31,7 @@ describe.runIf(isRoot)('a full disk (a real 256 KiB tmpfs)', () => {
   let root = '';
   let mounted = false;
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('mbox');
     mounted = mountTmpfs(root, '256k');
   });
   afterAll(async () => {

@@ -1,15 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type ConfigSection, type Message, silentLogger, type Transport } from '@mailroom/core';
 import { mboxReader } from 'mbox-reader';
 import mbox from '../src/index.js';
-
-/** A fresh temporary folder for one test. */
-export function temporaryFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mailroom-mbox-test-'));
-}
 
 /** A started mbox transport for `section`. */
 export async function startedTransport(section: ConfigSection): Promise<Transport> {

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { TransportFailedError } from '@mailroom/core';
+import { temporaryFolder } from '@mailroom/test-support';
 import { requireBinary, suiteMessage } from '@mailroom/transport-test-suite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDotlock } from '../src/index.js';
-import { readMbox, startedTransport, temporaryFolder } from './helpers.js';
+import { readMbox, startedTransport } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -17,7 +18,7 @@ let root = '';
 let file = '';
 let lock = '';
 beforeEach(async () => {
-  root = await temporaryFolder();
+  root = await temporaryFolder('mbox');
   file = join(root, 'mbox');
   lock = `${file}.lock`;
 });

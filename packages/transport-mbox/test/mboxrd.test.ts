@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { temporaryFolder } from '@mailroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asctime, mboxrdEntry, separatorLine } from '../src/index.js';
-import { readMbox, temporaryFolder } from './helpers.js';
+import { readMbox } from './helpers.js';
 
 const DATE = new Date(Date.UTC(2026, 0, 5, 7, 8, 9));
 
@@ -54,7 +55,7 @@ describe('mboxrd quoting', () => {
 describe('round trip through an independent reader (mbox-reader), property', () => {
   let root = '';
   beforeAll(async () => {
-    root = await temporaryFolder();
+    root = await temporaryFolder('mbox');
   });
   afterAll(async () => {
     const { rm } = await import('node:fs/promises');

@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { temporaryFolder } from '@mailroom/test-support';
 import { requireBinary } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readMbox, temporaryFolder } from './helpers.js';
+import { readMbox } from './helpers.js';
 import { builtPackageExists, runWorker } from './processes.js';
 
 const PROCESSES = 4;
@@ -13,7 +14,7 @@ const PROCESSES = 4;
 let root = '';
 let file = '';
 beforeEach(async () => {
-  root = await temporaryFolder();
+  root = await temporaryFolder('mbox');
   file = join(root, 'mbox');
 });
 afterEach(async () => {

@@ -7,7 +7,10 @@ export interface SendGridOptions {
   key: string;
   /** Where the v3 API lives; a local server's URL in tests. @default 'https://api.sendgrid.com' ('https://api.eu.sendgrid.com' with region eu) */
   baseUrl: string;
-  /** Milliseconds to wait for each API request. @default 30000 */
+  /**
+   * Seconds (fractions allowed) to wait for each API request, the unit of every
+   * Mailroom timeout; at most 3600, so that a value meant as milliseconds is refused. @default 30
+   */
   timeout: number;
   /** Categories for every message (at most 10, each up to 255 characters). @default [] */
   categories: readonly string[];
@@ -27,7 +30,7 @@ const shape = {
   key: option.string().min(1),
   region: option.oneOf(['global', 'eu']).default('global'),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  timeout: option.integer(1).default(30_000),
+  timeout: option.number(0.001, 3600).default(30),
   categories: option.list().default([]),
   maxRetryAfter: option.number(0).default(60),
   sandbox: option.boolean().default(false),

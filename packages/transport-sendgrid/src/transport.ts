@@ -34,7 +34,7 @@ function connect(options: SendGridOptions): Connection {
   // Passed through to axios as request options; the typings know only some of them.
   const request = {
     baseUrl: options.baseUrl,
-    timeout: options.timeout,
+    timeout: Math.ceil(options.timeout * 1000),
     httpAgent: agents[0],
     httpsAgent: agents[1],
     signal: aborter.signal,

@@ -1,15 +1,26 @@
-import { MailConfigurationError, Mailer, Message, silentLogger } from '@mailroom/core';
+import { MailConfigurationError, Mailer, Message, silentLogger, TransportFailedError } from '@mailroom/core';
 import sendgridMail from '@sendgrid/mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sendgrid, { parseOptions } from '../src/index.js';
 import { SendGridServer } from './sendgrid-server.js';
+
+/** The MailConfigurationError `action` throws; the test fails when it throws nothing or something else. */
+function configurationError(action: () => unknown): MailConfigurationError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    return error as MailConfigurationError;
+  }
+  throw new Error('expected a MailConfigurationError, nothing was thrown');
+}
 
 describe('SendGrid options', () => {
   it('has defaults and keeps the prefix for error messages', () => {
     expect(parseOptions({ key: 'SG.x' }, 'mail.transport.')).toEqual({
       key: 'SG.x',
       baseUrl: 'https://api.sendgrid.com',
-      timeout: 30_000,
+      timeout: 30,
       categories: [],
       customArgs: {},
       maxRetryAfter: 60,
@@ -24,8 +35,8 @@ describe('SendGrid options', () => {
   });
 
   it('coerces strings and reads categories and custom args in every form', () => {
-    expect(parseOptions({ key: 'SG.x', timeout: '500', sandbox: 'yes', categories: 'a, b, a' })).toMatchObject({
-      timeout: 500,
+    expect(parseOptions({ key: 'SG.x', timeout: '0.5', sandbox: 'yes', categories: 'a, b, a' })).toMatchObject({
+      timeout: 0.5,
       sandbox: true,
       categories: ['a', 'b'],
     });
@@ -35,18 +46,9 @@ describe('SendGrid options', () => {
 
   it('names the missing key and never repeats a secret', () => {
     expect(() => parseOptions({}, 'mail.transport.')).toThrow(/mail\.transport\.key/);
-    try {
-      parseOptions({ key: 'SG.very-secret', timeout: 'soon' });
-    } catch (error) {
-      expect(error).toBeInstanceOf(MailConfigurationError);
-      expect(String(error)).not.toContain('SG.very-secret');
-    }
-  });
-
-  it('takes custom args nested in a Mailer configuration', async () => {
-    const mailer = new Mailer({ transport: { use: sendgrid, key: 'SG.x', customArgs: { tenant: 'acme' } } });
-    await mailer.start();
-    await mailer.stop();
+    const error = configurationError(() => parseOptions({ key: 'SG.very-secret', timeout: 'soon' }, 'mail.transport.'));
+    expect(error.key).toBe('mail.transport.timeout');
+    expect(`${String(error)} ${JSON.stringify(error)} ${error.received ?? ''} ${error.expected ?? ''}`).not.toContain('SG.very-secret');
   });
 
   it('reads a DSN: sendgrid://KEY@default?option=value', async () => {
@@ -62,6 +64,49 @@ describe('SendGrid options', () => {
     const mailer = new Mailer({ transport: 'sendgrid://SG.abc@default' });
     await mailer.start();
     await mailer.stop();
+  });
+});
+
+describe('SendGrid options through a Mailer', () => {
+  const server = new SendGridServer('SG.nested-key');
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('takes custom args nested in a Mailer configuration, and they arrive at the API with the message', async () => {
+    const mailer = new Mailer({
+      transport: { use: sendgrid, key: server.key, baseUrl: server.url, customArgs: { tenant: 'acme', region: 'eu' }, categories: 'news' },
+    });
+    await mailer.start();
+    await mailer.send(new Message({ author: 'a@example.org', to: 'b@example.org', subject: 'nested', plain: 'x' }));
+    await mailer.stop();
+    expect(server.accepted).toHaveLength(1);
+    expect(server.accepted[0]?.body.custom_args).toEqual({ tenant: 'acme', region: 'eu' });
+    expect(server.accepted[0]?.body.categories).toEqual(['news']);
+  });
+
+  it('reads timeout in seconds: an API 0.3 s slow is waited for with 5, given up on with 0.05', async () => {
+    const deliver = async (timeout: number) => {
+      const transport = sendgrid.create(parseOptions({ key: server.key, baseUrl: server.url, timeout }), { logger: silentLogger });
+      await transport.startup();
+      try {
+        return await transport.deliver(
+          new Message({ author: 'a@example.org', to: 'b@example.org', subject: `timeout ${timeout}`, plain: 'x' }),
+        );
+      } finally {
+        await transport.shutdown();
+      }
+    };
+    server.delay = 300;
+    try {
+      await expect(deliver(5)).resolves.toMatchObject({ accepted: ['b@example.org'] });
+      await expect(deliver(0.05)).rejects.toBeInstanceOf(TransportFailedError);
+    } finally {
+      server.delay = 0;
+    }
   });
 });
 

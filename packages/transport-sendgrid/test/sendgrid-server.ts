@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake, readBody } from '@mailroom/test-support';
 import type { DeliveredMessage } from '@mailroom/transport-test-suite';
 import { type ApiError, validateMail } from './sendgrid-rules.js';
 
@@ -65,8 +66,10 @@ export class SendGridServer {
   readonly accepted: AcceptedMail[] = [];
   /** Every request body received, accepted or not. */
   readonly received: unknown[] = [];
+  /** Milliseconds to wait before answering each request, as a slow API would. */
+  delay = 0;
   readonly #replies: InjectedReply[] = [];
-  #server: Server | undefined;
+  readonly #http = new HttpFake((incoming, outgoing) => this.#handle(incoming, outgoing));
 
   constructor(
     readonly key = 'SG.local-test-key',
@@ -74,8 +77,7 @@ export class SendGridServer {
   ) {}
 
   get url(): string {
-    if (!this.#server) throw new Error('The SendGrid server is not started');
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.#http.url;
   }
 
   /** Answers the next requests (one each, after authentication) with these replies instead of processing them. */
@@ -91,21 +93,12 @@ export class SendGridServer {
   }
 
   async start(): Promise<this> {
-    const server = createServer((incoming, outgoing) => {
-      this.#handle(incoming, outgoing).catch(() => outgoing.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.#server = server;
+    await this.#http.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.#http.stop();
   }
 
   /** Each accepted message as the recipients of each personalization would get it. */
@@ -129,13 +122,9 @@ export class SendGridServer {
   }
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      if (size <= MAX_BODY) chunks.push(chunk as Buffer);
-    }
-    const answer = this.#answer(incoming, Buffer.concat(chunks), size);
+    const { body, size } = await readBody(incoming, MAX_BODY);
+    if (this.delay > 0) await sleep(this.delay);
+    const answer = this.#answer(incoming, body, size);
     if (answer === 'drop') {
       outgoing.destroy();
       return;

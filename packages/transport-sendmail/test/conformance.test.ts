@@ -1,15 +1,15 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { describeTransport, requireBinary } from '@mailroom/transport-test-suite';
 import sendmail from '../src/index.js';
-import { type Sink, startSink, writeMsmtpConfig } from './sink.js';
-import { createStub, temporaryFolder } from './stub.js';
+import { SINK_OPTIONS, writeMsmtpConfig } from './msmtp-config.js';
+import { createStub } from './stub.js';
 
 // A real sendmail-compatible binary: msmtp, relaying to an SMTP sink on loopback.
 const msmtp = requireBinary('msmtp', 'scripts/install-msmtp.sh installs it');
 
 let folder = '';
-let sink: Sink | undefined;
+let sink: SmtpSink | undefined;
 let config = '';
 const stubs: Record<string, string> = {};
 
@@ -17,21 +17,21 @@ describeTransport('sendmail (msmtp)', {
   definition: sendmail,
   section: () => ({ path: msmtp ?? '/usr/bin/msmtp', arguments: ['-C', config], timeout: 20 }),
   setup: async () => {
-    folder = await temporaryFolder();
-    sink = await startSink();
+    folder = await temporaryFolder('sendmail');
+    sink = await startSmtpSink(SINK_OPTIONS);
     config = await writeMsmtpConfig(folder, sink.port);
     stubs.tempfail = (await createStub(folder, 'tempfail', 'echo "try again later" >&2; exit 75')).path;
     stubs.nouser = (await createStub(folder, 'nouser', 'echo "User unknown" >&2; exit 67')).path;
     stubs.dataerr = (await createStub(folder, 'dataerr', 'echo "Bad data" >&2; exit 65')).path;
   },
   teardown: async () => {
-    await sink?.close();
-    await rm(folder, { recursive: true, force: true });
+    await sink?.stop();
+    await removeFolder(folder);
   },
   reset: async () => {
-    if (sink) sink.received.length = 0;
+    sink?.reset();
   },
-  ...(msmtp ? { readBack: async () => (sink?.received ?? []).map((item) => item.data) } : {}),
+  ...(msmtp ? { readBack: async () => (sink?.messages ?? []).map((item) => item.data) } : {}),
   failures: [
     { title: 'a missing binary', section: () => ({ path: join(folder, 'no-such-sendmail') }), expect: 'startup' },
     { title: 'exit 75 (EX_TEMPFAIL)', section: () => ({ path: stubs.tempfail }), expect: 'TransportFailedError' },

@@ -1,31 +1,31 @@
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryFailedError, Mailer, Message, MessageFailedError, silentLogger, TransportFailedError } from '@mailroom/core';
 import { requireBinary } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
+import { removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import sendmail, { createSendmailTransport, parseOptions } from '../src/index.js';
-import { type Sink, startSink, writeMsmtpConfig } from './sink.js';
-import { temporaryFolder } from './stub.js';
+import { SINK_OPTIONS, writeMsmtpConfig } from './msmtp-config.js';
 
 const msmtp = requireBinary('msmtp', 'scripts/install-msmtp.sh installs it');
 
 describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp relaying to an SMTP sink', () => {
   let folder = '';
-  let sink: Sink;
+  let sink: SmtpSink;
   let section: Record<string, unknown> = {};
   beforeAll(async () => {
-    folder = await temporaryFolder();
-    sink = await startSink();
+    folder = await temporaryFolder('sendmail');
+    sink = await startSmtpSink(SINK_OPTIONS);
     section = { path: msmtp, arguments: ['-C', await writeMsmtpConfig(folder, sink.port)], timeout: 20 };
   });
   afterAll(async () => {
-    await sink.close();
-    await rm(folder, { recursive: true, force: true });
+    await sink.stop();
+    await removeFolder(folder);
   });
   beforeEach(() => {
-    sink.received.length = 0;
+    sink.reset();
   });
 
   async function deliver(message: Message): Promise<unknown> {
@@ -48,8 +48,8 @@ describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp re
       plain: 'Hello all.\n.\nA line with one dot stays (-i).\n',
     });
     await deliver(message);
-    expect(sink.received).toHaveLength(1);
-    const [received] = sink.received;
+    expect(sink.messages).toHaveLength(1);
+    const [received] = sink.messages;
     expect(received?.from).toBe('robot@example.org');
     expect(received?.to.sort()).toEqual([
       'alice@example.org',
@@ -71,8 +71,8 @@ describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp re
     const recipient = `-X${join(folder, 'to-log')}@example.org`;
     const hostile = Message.raw('Subject: injection\r\n\r\nbody\r\n', { from: envelope, to: [recipient, '--version@example.org'] });
     await deliver(hostile);
-    expect(sink.received[0]?.from).toBe(envelope);
-    expect(sink.received[0]?.to).toEqual([recipient, '--version@example.org']);
+    expect(sink.messages[0]?.from).toBe(envelope);
+    expect(sink.messages[0]?.to).toEqual([recipient, '--version@example.org']);
     expect(await readdir(folder)).toEqual(['msmtprc']);
     expect(existsSync(join(folder, 'from-log@example.org')) || existsSync(join(folder, 'to-log@example.org'))).toBe(false);
   });
@@ -84,7 +84,7 @@ describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp re
     expect(error).toBeInstanceOf(MessageFailedError);
     expect(error).toMatchObject({ responseCode: 550 });
     expect((error as Error).message).toContain('No such user here');
-    expect(sink.received).toHaveLength(0);
+    expect(sink.messages).toHaveLength(0);
   });
 
   it('maps a temporary refusal (451; msmtp exits 69) to TransportFailedError by the reply it printed', async () => {
@@ -113,8 +113,8 @@ describe.runIf(msmtp !== undefined)('a real sendmail-compatible binary: msmtp re
     );
     await mailer.stop();
     expect(results.every((result) => result.accepted.includes('audit@example.org'))).toBe(true);
-    expect(sink.received).toHaveLength(30);
-    expect(sink.received.every((item) => item.to.includes('audit@example.org'))).toBe(true);
+    expect(sink.messages).toHaveLength(30);
+    expect(sink.messages.every((item) => item.to.includes('audit@example.org'))).toBe(true);
   });
 
   it('reaches the caller as DeliveryFailedError without retry for a refused recipient', async () => {

@@ -1,17 +1,18 @@
-import { chmod, rm, unlink } from 'node:fs/promises';
+import { chmod, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryFailedError, Mailer, Message, MessageFailedError, silentLogger, TransportFailedError } from '@mailroom/core';
+import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { suiteMessage } from '@mailroom/transport-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sendmail, { createSendmailTransport, parseOptions } from '../src/index.js';
-import { createStub, type Stub, temporaryFolder } from './stub.js';
+import { createStub, type Stub } from './stub.js';
 
 let folder = '';
 beforeAll(async () => {
-  folder = await temporaryFolder();
+  folder = await temporaryFolder('sendmail');
 });
 afterAll(async () => {
-  await rm(folder, { recursive: true, force: true });
+  await removeFolder(folder);
 });
 
 const message = () =>

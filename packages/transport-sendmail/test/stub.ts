@@ -1,5 +1,4 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A stand-in sendmail: a shell script that records its argv, stdin and pid, then does `behaviour`. */
@@ -12,11 +11,6 @@ export interface Stub {
   stdin(): Promise<Buffer>;
   /** The process id it last ran as. */
   pid(): Promise<number>;
-}
-
-/** A fresh temporary folder. */
-export function temporaryFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mailroom-sendmail-test-'));
 }
 
 /**

@@ -21,7 +21,10 @@ export interface SesOptions {
   rate: number;
   /** HTTP attempts per message inside the SDK (its own retries with backoff for throttling, 5xx and network errors). @default 3 */
   attempts: number;
-  /** Milliseconds to wait for a connection, and for the socket to be idle, per HTTP attempt. @default 30000 */
+  /**
+   * Seconds (fractions allowed) to wait for a connection, and for the socket to be idle, per HTTP
+   * attempt: the unit of every Mailroom timeout; at most 3600, so that a value meant as milliseconds is refused. @default 30
+   */
   timeout: number;
   /** The dotted prefix these options were read from (such as `transport.`), so that errors name keys as the caller wrote them. @default 'transport.' */
   prefix: string;
@@ -50,7 +53,7 @@ const shape = {
   configurationSet: option.string().regex(CONFIGURATION_SET).optional(),
   rate: option.number(0).default(0),
   attempts: option.integer(1, 20).default(3),
-  timeout: option.integer(1).default(30_000),
+  timeout: option.number(0.001, 3600).default(30),
 };
 
 /**

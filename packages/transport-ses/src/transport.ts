@@ -27,7 +27,13 @@ function clientConfig(options: SesOptions): SESv2ClientConfig {
         }),
     maxAttempts: options.attempts,
     // A plain object: the SDK builds its own HTTP handler (and agent) per client, so instances share no sockets.
-    requestHandler: { connectionTimeout: options.timeout, requestTimeout: options.timeout },
+    // The SDK's requestTimeout only warns unless throwOnRequestTimeout is set; socketTimeout bounds an idle socket.
+    requestHandler: {
+      connectionTimeout: Math.ceil(options.timeout * 1000),
+      requestTimeout: Math.ceil(options.timeout * 1000),
+      socketTimeout: Math.ceil(options.timeout * 1000),
+      throwOnRequestTimeout: true,
+    },
   };
 }
 

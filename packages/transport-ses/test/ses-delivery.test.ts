@@ -1,4 +1,4 @@
-import { Message, silentLogger, type Transport } from '@mailroom/core';
+import { Mailer, Message, silentLogger, type Transport, TransportFailedError } from '@mailroom/core';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import ses from '../src/index.js';
@@ -166,5 +166,47 @@ describe('SES delivery with raw content', () => {
     await second?.deliver(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'second', plain: 'x' }));
     await second?.shutdown();
     expect((await emulator.emails()).map((email) => email.subject)).toEqual(['second']);
+  });
+
+  it('takes tags nested in a Mailer configuration, and SES receives them with the message', async () => {
+    const mailer = new Mailer({
+      transport: {
+        use: ses,
+        region: 'us-east-1',
+        id: 'AKIDEXAMPLE',
+        key: 'nested-secret',
+        endpoint: front.url,
+        configurationSet: 'marketing',
+        tags: { campaign: 'spring', tier: 'gold' },
+      },
+    });
+    await mailer.start();
+    await mailer.send(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'nested tags', plain: 'x' }));
+    await mailer.stop();
+    expect(front.requests).toHaveLength(1);
+    expect(front.requests[0]?.ConfigurationSetName).toBe('marketing');
+    expect(front.requests[0]?.EmailTags).toEqual([
+      { Name: 'campaign', Value: 'spring' },
+      { Name: 'tier', Value: 'gold' },
+    ]);
+    expect((await emulator.emails()).map((email) => email.subject)).toContain('nested tags');
+  });
+
+  it('reads timeout in seconds: an endpoint 0.3 s slow is waited for with 5, given up on with 0.05', async () => {
+    const deliver = async (timeout: number) => {
+      const transport = await started({ timeout, attempts: 1 });
+      try {
+        return await transport.deliver(new Message({ author: 'sender@example.org', to: 'alice@example.org', subject: 'slow', plain: 'x' }));
+      } finally {
+        await transport.shutdown();
+      }
+    };
+    front.delay = 300;
+    try {
+      await expect(deliver(5)).resolves.toMatchObject({ accepted: ['alice@example.org'] });
+      await expect(deliver(0.05)).rejects.toBeInstanceOf(TransportFailedError);
+    } finally {
+      front.delay = 0;
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { HttpFake, readBody } from '@mailroom/test-support';
 
 /** An error reply shaped like SES v2's (REST-JSON: the error name in `x-amzn-ErrorType`, the text in the body). */
 export interface SesFault {
@@ -19,12 +20,6 @@ export interface SendEmailRequest {
   EmailTags?: { Name: string; Value: string }[];
 }
 
-async function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /**
  * A recording proxy in front of the emulator. It keeps every SendEmail
  * request as sent (the emulator drops what it does not use, such as the
@@ -35,14 +30,15 @@ export class SesFront {
   readonly requests: SendEmailRequest[] = [];
   readonly #faults: SesFault[] = [];
   always: SesFault | undefined;
+  /** Milliseconds to wait before answering each request, as a slow API would. */
+  delay = 0;
   readonly #agent = new Agent({ keepAlive: true });
-  #server: Server | undefined;
+  readonly #http = new HttpFake((incoming, outgoing) => this.#handle(incoming, outgoing));
 
   constructor(private readonly target: () => string) {}
 
   get url(): string {
-    if (!this.#server) throw new Error('The SES front is not started');
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.#http.url;
   }
 
   /** Queues faults for the next requests, one per request. */
@@ -52,26 +48,18 @@ export class SesFront {
   }
 
   async start(): Promise<this> {
-    const server = createServer((incoming, outgoing) => {
-      this.#handle(incoming, outgoing).catch(() => outgoing.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.#server = server;
+    await this.#http.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
     this.#agent.destroy();
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await this.#http.stop();
   }
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const body = await readBody(incoming);
+    const { body } = await readBody(incoming);
+    if (this.delay > 0) await sleep(this.delay);
     if (incoming.method === 'POST' && incoming.url === '/v2/email/outbound-emails') {
       this.requests.push(JSON.parse(body.toString('utf8')) as SendEmailRequest);
     }

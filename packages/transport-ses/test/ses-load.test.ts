@@ -75,7 +75,7 @@ describe('SES under load, against the emulator', { timeout: 120_000 }, () => {
     const count = 300;
     const mailer = new Mailer({
       manager: { use: 'dynamic', workers: 4, backoff: 100, maxBackoff: 400 },
-      transport: { use: ses, ...credentials, endpoint: emulator.url, attempts: 2, timeout: 2000 },
+      transport: { use: ses, ...credentials, endpoint: emulator.url, attempts: 2, timeout: 2 },
       message: { retries: 40 },
     });
     const retries: RetryEvent[] = [];

@@ -36,7 +36,7 @@ export async function connectionOptions(options: SmtpOptions, logger: Logger, re
     requireTLS: options.tls === 'required',
     ignoreTLS: options.tls === 'none',
     opportunisticTLS: options.tls === 'optional',
-    ...(options.local_hostname === undefined ? {} : { name: options.local_hostname }),
+    ...(options.localHostname === undefined ? {} : { name: options.localHostname }),
     ...(milliseconds === undefined ? {} : { connectionTimeout: milliseconds, greetingTimeout: milliseconds, socketTimeout: milliseconds }),
     tls: { rejectUnauthorized: options.verify, ...(ca ? { ca } : {}), ...(cert ? { cert, key } : {}) },
     // Without a logger nodemailer skips its logging entirely, which is measurably cheaper.

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { type ConfigSection, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { type ConfigSection, MailConfigurationError, option, parseSectionWithAliases } from '@mailroom/core';
 
 /** How the connection is encrypted. */
 export type TlsMode = 'required' | 'optional' | 'ssl' | 'none';
@@ -26,8 +26,8 @@ export interface SmtpOptions {
    * @default 120 to connect, 30 for the greeting, 600 per reply (nodemailer's)
    */
   timeout?: number | undefined;
-  /** The name to announce in EHLO/HELO. @default the machine's host name, or [127.0.0.1] */
-  local_hostname?: string | undefined;
+  /** The name to announce in EHLO/HELO (alias: Marrow Mailer's `local_hostname`). @default the machine's host name, or [127.0.0.1] */
+  localHostname?: string | undefined;
   /** Log every SMTP command and reply at `info` level (AUTH arguments redacted, message bodies never). @default false */
   debug: boolean;
   /**
@@ -52,11 +52,18 @@ export interface SmtpOptions {
    * @default 0
    */
   pipeline: number;
-  /** How many times recipients answered with 4xx are tried again, alone, on the same connection. @default 2 */
-  deferred_retries: number;
-  /** Seconds before the first such retry; doubled for each next one. @default 1 */
-  deferred_delay: number;
+  /** How many times recipients answered with 4xx are tried again, alone, on the same connection (alias `deferred_retries`). @default 2 */
+  deferredRetries: number;
+  /** Seconds (fractions allowed) before the first such retry; doubled for each next one (alias `deferred_delay`). @default 1 */
+  deferredDelay: number;
 }
+
+/** The snake_case names these keys had (Marrow Mailer's, for `local_hostname`), still accepted. */
+export const SMTP_ALIASES = {
+  local_hostname: 'localHostname',
+  deferred_retries: 'deferredRetries',
+  deferred_delay: 'deferredDelay',
+} as const;
 
 function normalizeTls(value: unknown): { tls: TlsMode; tlsGiven?: string } {
   if (value === undefined || value === null) return { tls: 'optional' };
@@ -67,19 +74,20 @@ function normalizeTls(value: unknown): { tls: TlsMode; tlsGiven?: string } {
 }
 
 /**
- * Validates and coerces the `transport.*` keys of the SMTP transport.
+ * Validates and coerces the `transport.*` keys of the SMTP transport
+ * (camelCase; the snake_case names of {@link SMTP_ALIASES} are accepted too).
  * @param prefix - the dotted prefix named in errors, such as `mail.transport.`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
 export function parseOptions(section: ConfigSection, prefix = 'transport.'): SmtpOptions {
-  const parsed = parseSection(
+  const parsed = parseSectionWithAliases(
     {
       host: option.string().min(1).default('localhost'),
       port: option.integer(1, 65_535).optional(),
       username: option.string().min(1).optional(),
       password: option.string().optional(),
       timeout: option.number(0.001).optional(),
-      local_hostname: option
+      localHostname: option
         .string()
         .regex(/^[^\s]+$/, 'a host name without spaces')
         .optional(),
@@ -90,11 +98,12 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
       cafile: option.string().min(1).optional(),
       verify: option.boolean().default(true),
       pipeline: option.integer(0).default(0),
-      deferred_retries: option.integer(0, 100).default(2),
-      deferred_delay: option.number(0).default(1),
+      deferredRetries: option.integer(0, 100).default(2),
+      deferredDelay: option.number(0).default(1),
     },
     section,
     prefix,
+    SMTP_ALIASES,
   );
   if (parsed.username !== undefined && parsed.password === undefined) {
     throw new MailConfigurationError(`${prefix}password`, 'missing', {

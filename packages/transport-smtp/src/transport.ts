@@ -107,8 +107,8 @@ export function createSmtpTransport(options: SmtpOptions, context: TransportCont
         }
       };
       const receipt = await deliverToRecipients(send, to, {
-        retries: options.deferred_retries,
-        delay: options.deferred_delay,
+        retries: options.deferredRetries,
+        delay: options.deferredDelay,
         server,
         redact,
         mapError: (error) => (error instanceof TransportFailedError ? error : mapSmtpError(error, errors)),

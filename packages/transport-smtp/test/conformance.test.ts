@@ -1,5 +1,5 @@
 import { describeTransport } from '@mailroom/transport-test-suite';
-import { type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 
 let sink: SmtpSink;
@@ -9,8 +9,8 @@ describeTransport('smtp', {
   definition: smtp,
   section: () => ({ host: sink.host, port: sink.port, tls: 'none' }),
   setup: async () => {
-    sink = await start({ port: 0, rejectRecipients: ['nobody@example.org'], dataReply: undefined });
-    refused = await start({ port: 0, refuse: 'closed' });
+    sink = await startSmtpSink({ port: 0, rejectRecipients: ['nobody@example.org'], dataReply: undefined });
+    refused = await startSmtpSink({ port: 0, refuse: 'closed' });
   },
   teardown: async () => {
     await sink.stop();

@@ -1,12 +1,12 @@
 import { Mailer, TransportExhaustedError } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SinkOptions, type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 import { captureLogger, rejection, testMessage, transportFor } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions = {}): Promise<SmtpSink> {
-  const sink = await start({ port: 0, ...options });
+  const sink = await startSmtpSink({ port: 0, ...options });
   sinks.push(sink);
   return sink;
 }
@@ -27,9 +27,9 @@ function perConnection(sink: SmtpSink): number[] {
 }
 
 describe('one connection carries every message', () => {
-  it('delivers 20 messages over one connection, announcing local_hostname', async () => {
+  it('delivers 20 messages over one connection, announcing localHostname', async () => {
     const sink = await sinkWith();
-    const transport = transportFor(sink, { local_hostname: 'sender.example.org' });
+    const transport = transportFor(sink, { localHostname: 'sender.example.org' });
     await transport.startup();
     expect(transport.connected).toBe(true);
     for (let index = 0; index < 20; index += 1) await transport.deliver(testMessage(index));

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { createLineLogger, DeliveryFailedError, MailConfigurationError, Mailer, TransportFailedError } from '@mailroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpSink, start, tlsFixture } from '../../../test/support/smtp-sink.js';
+import { type SmtpSink, startSmtpSink, tlsFixture } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 import { captureLogger, rejection, testMessage, transportFor } from './helpers.js';
 
@@ -30,8 +30,8 @@ function everything(error: unknown): string {
 let sink: SmtpSink;
 let secureSink: SmtpSink;
 beforeAll(async () => {
-  sink = await start({ port: 0, auth: { username: USERNAME, password: PASSWORD } });
-  secureSink = await start({ port: 0, tls: 'starttls', auth: { username: USERNAME, password: PASSWORD } });
+  sink = await startSmtpSink({ port: 0, auth: { username: USERNAME, password: PASSWORD } });
+  secureSink = await startSmtpSink({ port: 0, tls: 'starttls', auth: { username: USERNAME, password: PASSWORD } });
 });
 afterAll(async () => {
   await sink.stop();
@@ -82,7 +82,7 @@ describe('debug: the protocol log', () => {
   });
 
   it('redacts AUTH LOGIN exchanges too, and logs nothing without debug', async () => {
-    const loginSink = await start({ port: 0, auth: { username: USERNAME, password: PASSWORD }, authMethods: ['LOGIN'] });
+    const loginSink = await startSmtpSink({ port: 0, auth: { username: USERNAME, password: PASSWORD }, authMethods: ['LOGIN'] });
     const { logger, lines } = captureLogger();
     const login = transportFor(loginSink, { username: USERNAME, password: PASSWORD, debug: true }, logger);
     await login.startup();

@@ -1,12 +1,12 @@
 import { MailConfigurationError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SinkOptions, type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 import { rejection, testMessage, transportFor } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions): Promise<SmtpSink> {
-  const sink = await start({ port: 0, ...options });
+  const sink = await startSmtpSink({ port: 0, ...options });
   sinks.push(sink);
   return sink;
 }
@@ -144,9 +144,9 @@ describe('per-recipient results', () => {
     expect(sink.messages.map((message) => message.to)).toEqual([['alice@example.org', 'bob@example.org'], ['carol@example.org']]);
   });
 
-  it('a recipient still deferred after `deferred_retries` is reported with its 4xx code', async () => {
+  it('a recipient still deferred after `deferredRetries` is reported with its 4xx code', async () => {
     const sink = await sinkWith({ deferRecipients: [{ address: 'carol@example.org', times: 10 }] });
-    const transport = transportFor(sink, { deferred_retries: 2 });
+    const transport = transportFor(sink, { deferredRetries: 2 });
     await transport.startup();
     const receipt = await transport.deliver(testMessage(1, { to: ['alice@example.org', 'carol@example.org'] }));
     await transport.shutdown();
@@ -157,7 +157,7 @@ describe('per-recipient results', () => {
 
   it('every recipient deferred is TransportFailed (nothing was delivered; retry later)', async () => {
     const sink = await sinkWith({ deferRecipients: [{ address: 'alice@example.org', times: 10 }] });
-    const error = await failureOf(sink, { deferred_retries: 1 });
+    const error = await failureOf(sink, { deferredRetries: 1 });
     expect(error).toBeInstanceOf(TransportFailedError);
     expect(error).toMatchObject({ responseCode: 450, command: 'RCPT TO' });
     expect(sink.messages).toHaveLength(0);

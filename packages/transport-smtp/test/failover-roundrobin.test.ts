@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import { Mailer } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SinkOptions, type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import { captureLogger, testMessage } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions = {}): Promise<SmtpSink> {
-  const sink = await start({ port: 0, ...options });
+  const sink = await startSmtpSink({ port: 0, ...options });
   sinks.push(sink);
   return sink;
 }

@@ -1,6 +1,6 @@
 import { DeliveryFailedError, Mailer } from '@mailroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpSink, start } from '../../../test/support/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 import { testMessage } from './helpers.js';
 
@@ -11,7 +11,7 @@ describe('2,000 messages through Dynamic while the server misbehaves', { timeout
   beforeAll(async () => {
     // Every 97th DATA drops the connection: alternately mid-DATA (nothing stored) and
     // after storing the message without answering (the client cannot know it arrived).
-    sink = await start({ port: 0, dropEvery: 97, dropAt: 'alternate', tempFailMailFrom: 0.05, seed: 4 });
+    sink = await startSmtpSink({ port: 0, dropEvery: 97, dropAt: 'alternate', tempFailMailFrom: 0.05, seed: 4 });
   });
   afterAll(async () => sink.stop());
 
@@ -65,10 +65,10 @@ describe('2,000 messages through Dynamic while the server misbehaves', { timeout
 
 describe('random 452 to RCPT TO under load', { timeout: 120_000 }, () => {
   it('each recipient gets each message exactly once, or is reported rejected with the 452', async () => {
-    const sink = await start({ port: 0, tempFailRecipient: 0.1, seed: 7 });
+    const sink = await startSmtpSink({ port: 0, tempFailRecipient: 0.1, seed: 7 });
     const mailer = new Mailer({
       manager: { use: 'dynamic', workers: 4, divisor: 50 },
-      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', deferred_retries: 2, deferred_delay: 0.005 },
+      transport: { use: smtp, host: sink.host, port: sink.port, tls: 'none', deferredRetries: 2, deferredDelay: 0.005 },
     });
     await mailer.start();
     const recipients = ['alice@example.org', 'bob@example.org', 'carol@example.org'];

@@ -1,5 +1,5 @@
 import { type ConfigSection, type Logger, Message, type Transport } from '@mailroom/core';
-import type { SmtpSink } from '../../../test/support/smtp-sink.js';
+import type { SmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
 
 /** A logger that keeps every line it is given, as `level: text {fields}`. */
@@ -25,7 +25,7 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
 
 /** An SMTP transport for `sink`, plaintext unless `section` says otherwise; not started. */
 export function transportFor(sink: SmtpSink, section: ConfigSection = {}, logger?: Logger): Transport {
-  const options = smtp.parseOptions({ host: sink.host, port: sink.port, tls: 'none', deferred_delay: 0.01, ...section });
+  const options = smtp.parseOptions({ host: sink.host, port: sink.port, tls: 'none', deferredDelay: 0.01, ...section });
   return smtp.create(options, { logger: logger ?? captureLogger().logger });
 }
 

@@ -1,11 +1,11 @@
 import { MailConfigurationError, TransportFailedError } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SinkOptions, type SmtpSink, start, tlsFixture } from '../../../test/support/smtp-sink.js';
+import { type SinkOptions, type SmtpSink, startSmtpSink, tlsFixture } from '@mailroom/test-support';
 import { captureLogger, rejection, testMessage, transportFor } from './helpers.js';
 
 const sinks: SmtpSink[] = [];
 async function sinkWith(options: SinkOptions): Promise<SmtpSink> {
-  const sink = await start({ port: 0, ...options });
+  const sink = await startSmtpSink({ port: 0, ...options });
   sinks.push(sink);
   return sink;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { type Definition, isDefinition, loadDefinition, TRANSPORT_PACKAGES } from '../configuration/component-loader.js';
 import type { ConfigSection } from '../configuration/config-section.js';
 import { isDsn, parseDsn, redactDsn, sectionFromDsn } from '../configuration/dsn.js';
-import { option, parseSection } from '../configuration/options-schema.js';
+import { parseSectionWithAliases } from '../configuration/option-aliases.js';
+import { option } from '../configuration/options-schema.js';
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { MailError } from '../errors/mail-error.js';
 import { TransportExhaustedError } from '../errors/transport-exhausted-error.js';
@@ -34,8 +35,8 @@ interface SharedState {
 export interface MetaTransportOptions {
   /** The transports, each a section (`{ use: 'smtp', host: ... }`), a DSN, or a definition object. */
   transports: readonly unknown[];
-  /** Seconds a transport that failed is skipped before it is tried again. @default 60 */
-  retry_period: number;
+  /** Seconds (fractions allowed) a transport that failed is skipped before it is tried again (alias: Marrow Mailer's `retry_period`). @default 60 */
+  retryPeriod: number;
   /** Shared between the instances a manager creates; made by `parseOptions`. */
   readonly state: SharedState;
 }
@@ -121,7 +122,7 @@ async function loadChildDefinition(use: unknown, key: string): Promise<Transport
 }
 
 /**
- * Validates `transport.transports` and `transport.retry_period`. Children
+ * Validates `transport.transports` and `transport.retryPeriod` (or its alias `retry_period`). Children
  * given as definition objects are checked at once; children named by a
  * package (`smtp`, a DSN) are loaded and checked in the background, and a
  * mistake there surfaces at the first `startup()` as MailConfigurationError
@@ -129,7 +130,9 @@ async function loadChildDefinition(use: unknown, key: string): Promise<Transport
  * @throws {MailConfigurationError} for a missing or malformed list.
  */
 export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'): MetaTransportOptions {
-  const parsed = parseSection({ transports: z.unknown(), retry_period: option.number(0).default(60) }, section, prefix);
+  const parsed = parseSectionWithAliases({ transports: z.unknown(), retryPeriod: option.number(0).default(60) }, section, prefix, {
+    retry_period: 'retryPeriod',
+  });
   const list = typeof parsed.transports === 'string' ? splitList(parsed.transports) : parsed.transports;
   if (!Array.isArray(list) || list.length === 0) {
     throw new MailConfigurationError(`${prefix}transports`, parsed.transports === undefined ? 'missing' : 'invalid value', {
@@ -148,7 +151,7 @@ export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'):
   const state: SharedState = { skipUntil: list.map(() => 0), cursor: 0 };
   state.children = Promise.all(list.map((entry, index) => early[index] ?? resolveChild(entry, `${prefix}transports.${index}`)));
   state.children.catch(() => {}); // reported by startup(); never an unhandled rejection
-  return { transports: list, retry_period: parsed.retry_period, state };
+  return { transports: list, retryPeriod: parsed.retryPeriod, state };
 }
 
 /** The order in which to try the children for one delivery. */
@@ -174,7 +177,7 @@ function withVia(receipt: unknown, label: string): unknown {
 /**
  * A transport that delivers through its children in `order`: a child that
  * fails as a transport (refused, timed out, TransportFailed) is shut down,
- * skipped by every instance for `retry_period` seconds, and the next child
+ * skipped by every instance for `retryPeriod` seconds, and the next child
  * is tried. When every child is in its skip period they are all tried
  * anyway. A refused message (MessageFailed) is not offered to the others.
  * Children connect lazily, on their first message.
@@ -225,11 +228,11 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
           }
           if (isPermanent(error)) throw error;
           last = error;
-          state.skipUntil[index] = Date.now() + options.retry_period * 1000;
+          state.skipUntil[index] = Date.now() + options.retryPeriod * 1000;
           failures.push(`${slot.child.label}: ${reasonOf(error)}`);
           logger.warn(
             { transport: slot.child.label, err: reasonOf(error) },
-            `${name}: transport failed; skipped for ${options.retry_period} s`,
+            `${name}: transport failed; skipped for ${options.retryPeriod} s`,
           );
           await discard(slot, logger);
         }
@@ -246,7 +249,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
 
 /**
  * The `failover` transport: tries its transports in the order given, always
- * preferring the first that has not failed within `retry_period` seconds.
+ * preferring the first that has not failed within `retryPeriod` seconds.
  *
  * @example
  * new Mailer({ transport: 'failover(smtp://primary.example.org smtp://backup.example.org)' });

@@ -4,7 +4,7 @@ import type { TransportDefinition } from './transport.js';
 /**
  * The `roundrobin` transport: each delivery starts with the next transport
  * in turn (the turn is shared by every worker of a manager), so deliveries
- * spread evenly; a transport that fails is skipped for `retry_period`
+ * spread evenly; a transport that fails is skipped for `retryPeriod`
  * seconds and its turn goes to the next, as in `failover`.
  *
  * @example

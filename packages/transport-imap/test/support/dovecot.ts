@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { ImapFlow } from 'imapflow';
 
 /** The unprivileged user the mail belongs to: Dovecot refuses a userdb that answers uid 0. */
@@ -173,7 +173,7 @@ async function withClient<T>(server: DovecotServer, work: (client: ImapFlow) => 
  * and waits until it accepts connections.
  */
 export async function startDovecot(binary: string, options: { ssl?: boolean } = {}): Promise<DovecotServer> {
-  const root = await mkdtemp(join(tmpdir(), 'mailroom-dovecot-'));
+  const root = await temporaryFolder('dovecot');
   // Dovecot's unprivileged processes must reach the mail directory below the root.
   await chmod(root, 0o755);
   await mkdir(join(root, 'mail'));
@@ -266,13 +266,13 @@ export async function startDovecot(binary: string, options: { ssl?: boolean } = 
     },
     async dispose() {
       await stop();
-      await rm(root, { recursive: true, force: true });
+      await removeFolder(root);
     },
   };
   try {
     await start();
   } catch (error) {
-    await rm(root, { recursive: true, force: true });
+    await removeFolder(root);
     throw error;
   }
   return server;

@@ -42,6 +42,8 @@ export interface SinkOptions {
   rejectSenders?: (string | RegExp)[];
   /** Recipients answered with 550 (exact addresses, case-insensitive, or patterns). */
   rejectRecipients?: (string | RegExp)[];
+  /** Recipients answered with 451 every time they are offered (exact addresses, case-insensitive, or patterns). */
+  busyRecipients?: (string | RegExp)[];
   /** Recipients answered with 450 the first `times` times they are offered. */
   deferRecipients?: { address: string; times: number }[];
   /** Answer every MAIL FROM with this reply. */
@@ -93,7 +95,7 @@ export interface SinkStats {
   closedAfter: number;
   /** 451 replies to MAIL FROM. */
   tempFailedMailFrom: number;
-  /** 452 and 450 replies to RCPT TO. */
+  /** 452, 451 and 450 replies to RCPT TO. */
   tempFailedRecipients: number;
   /** Failed AUTH attempts. */
   authFailures: number;

@@ -4,9 +4,11 @@
  * them in the middle of DATA or after accepting it, answer 421 after N
  * messages, answer 451/452 at random, 550 chosen recipients, reply slowly,
  * offer STARTTLS or implicit TLS with a throwaway certificate, require AUTH.
+ * It is the one SMTP sink of the tests: the SMTP transport's, the CLI's, and
+ * the one msmtp relays to in the sendmail transport's tests.
  *
  * @example
- * const sink = await start({ port: 0, tempFailMailFrom: 0.05, seed: 1 });
+ * const sink = await startSmtpSink({ port: 0, tempFailMailFrom: 0.05, seed: 1 });
  * // ... deliver to 127.0.0.1:sink.port ...
  * expect(sink.messages).toHaveLength(10);
  * await sink.stop();
@@ -22,7 +24,7 @@ export type { DropPoint, SinkMessage, SinkOptions, SinkReply, SinkStats, SmtpSin
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'smtp-tls');
 
-/** Reads one of the throwaway certificate files in test/fixtures/smtp-tls. */
+/** The path of one of the throwaway certificate files in this package's fixtures/smtp-tls. */
 export function tlsFixture(name: 'ca.pem' | 'server-cert.pem' | 'server-key.pem' | 'client-cert.pem' | 'client-key.pem'): string {
   return join(FIXTURES, name);
 }
@@ -82,7 +84,7 @@ async function closedPort(host: string): Promise<number> {
  * Starts a sink on `host:port` (a free port by default).
  * @returns the running sink; call `stop()` when done.
  */
-export async function start(options: SinkOptions = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const host = options.host ?? '127.0.0.1';
   const messages: SinkMessage[] = [];
   let stats = emptyStats();
@@ -180,6 +182,9 @@ export async function start(options: SinkOptions = {}): Promise<SmtpSink> {
         const deferralsLeft = deferrals.get(key) ?? 0;
         if (matches(options.rejectRecipients, address.address)) {
           callback(smtpError(550, `No such user here: ${address.address}`));
+        } else if (matches(options.busyRecipients, address.address)) {
+          stats.tempFailedRecipients += 1;
+          callback(smtpError(451, `4.2.1 Mailbox busy, try later: ${address.address}`));
         } else if (deferralsLeft > 0) {
           deferrals.set(key, deferralsLeft - 1);
           stats.tempFailedRecipients += 1;

@@ -1,0 +1,18 @@
+/**
+ * Helpers shared by Mailroom's own tests (a private workspace package, never
+ * published): import them as `@mailroom/test-support`, never by a relative
+ * path into another package.
+ */
+export { HttpFake, type HttpHandler, readBody } from './http-fake.js';
+export {
+  type DropPoint,
+  type SinkMessage,
+  type SinkOptions,
+  type SinkReply,
+  type SinkStats,
+  type SmtpSink,
+  startSmtpSink,
+  tlsFixture,
+} from './smtp-sink.js';
+export { removeFolder, temporaryFolder } from './temporary-folder.js';
+export { builtPackageExists, runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
