@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 import { MailError } from '@mailroom/core';
+import { EXIT } from './exit-codes.js';
 import { createProgram } from './program.js';
+import { usageExitCode } from './usage-exit.js';
 
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mailroom: ${message}\n`);
-  process.exitCode = MailError.isMailError(error) && error.code === 'ECONFIG' ? 2 : 1;
+  const usage = usageExitCode(error);
+  if (usage !== undefined) {
+    // Commander has already printed what was wrong, and the help.
+    process.exitCode = usage;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mailroom: ${message}\n`);
+    process.exitCode = MailError.isMailError(error) && error.code === 'ECONFIG' ? EXIT.usage : EXIT.failed;
+  }
 }

@@ -2,16 +2,20 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
+import { EXIT_HELP } from './exit-codes.js';
 
 /**
  * The `mailroom` command. Each subcommand lives in `commands/<name>.ts` and
- * registers itself here.
+ * registers itself here. Commander's own exits are turned into exceptions
+ * (`exitOverride`), so that `bin.ts` can give usage mistakes exit code 2.
  */
 export function createProgram(): Command {
   const program = new Command('mailroom')
     .description('Mailroom: send mail, stress-test delivery managers, run lists')
     .version('0.1.0')
-    .showHelpAfterError();
+    .exitOverride()
+    .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_HELP}`);
   registerSend(program);
   registerStress(program);
   registerDemo(program);

@@ -4,6 +4,7 @@ import { removeFolder, temporaryFolder } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/commands/demo.js';
+import { runCli } from './run-cli.js';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -26,5 +27,16 @@ describe('mailroom demo', () => {
       expect(mail.attachments[0]?.filename).toBe('notes.txt');
       expect(mail.headers.get('organization')).toBe('Mailroom');
     }
+  });
+
+  it('ends, as a process, with a command that shows one of the messages', async () => {
+    dir = await temporaryFolder('demo');
+    const run = await runCli(['demo', '--dir', dir, '--recipients', '5']);
+    expect(run.code).toBe(0);
+    const last = run.stdout.trim().split('\n').at(-1) ?? '';
+    const path = /^read one: cat '([^']+)'$/.exec(last)?.[1];
+    expect(path?.startsWith(join(dir, 'maildir', 'new'))).toBe(true);
+    const mail = await simpleParser(await readFile(path as string));
+    expect(mail.subject).toMatch(/^Mailroom weekly #\d+$/);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runStress } from '../src/commands/stress-run.js';
+import { runCli } from './run-cli.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 
@@ -55,6 +56,31 @@ describe('mailroom stress', () => {
     expect(report).toMatchObject({ delivered: 0, failed: 50, retries: 100 });
   });
 
+  it('reports the wait in the queue apart from the delivery itself', async () => {
+    // 2 workers, 2 ms per delivery, 400 messages submitted at once: most of a message's time is spent waiting.
+    const report = await runStress({
+      manager: 'futures',
+      workers: 2,
+      messages: 400,
+      failure: 0,
+      exhaustion: 0,
+      latency: '2',
+      progress: false,
+    });
+    expect(report.deliveryMs.p50).toBeGreaterThanOrEqual(1.9);
+    expect(report.queueWaitMs.p50).toBeGreaterThan(report.deliveryMs.p50);
+    expect(report.latencyMs.p50).toBeGreaterThan(report.deliveryMs.p50);
+    expect(report.queueWaitMs.p99).toBeLessThanOrEqual(report.latencyMs.p99);
+  });
+
+  it('prints queue wait and delivery latency on their own rows, as a process', async () => {
+    const run = await runCli(['stress', '--manager', 'futures', '--workers', '2', '--latency', '1', '--messages', '200']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^latency p50 \/ p95 \/ p99 \(ms\) +[\d.]+ \/ [\d.]+ \/ [\d.]+$/m);
+    expect(run.stdout).toMatch(/^ +queue wait p50 \/ p95 \/ p99 \(ms\) +[\d.]+ \/ [\d.]+ \/ [\d.]+$/m);
+    expect(run.stdout).toMatch(/^ +delivery p50 \/ p95 \/ p99 \(ms\) +[\d.]+ \/ [\d.]+ \/ [\d.]+$/m);
+  });
+
   it.runIf(existsSync(bin))('prints the report as JSON on the last line with --json', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       bin,
@@ -77,6 +103,8 @@ describe('mailroom stress', () => {
     expect(report.delivered + report.failed).toBe(5000);
     expect(report.retries).toBeGreaterThan(0);
     expect(report).toHaveProperty('transportsCreated');
+    expect(report).toHaveProperty('queueWaitMs.p50');
+    expect(report).toHaveProperty('deliveryMs.p99');
     expect(report.messagesPerSecond).toBeGreaterThan(0);
   });
 

@@ -173,6 +173,14 @@ const BAD_KEYS: BadKey[] = [
     expected: /at most 1/,
   },
   { title: 'an unknown option in a DSN', config: () => ({ 'transport.use': 'mock://?colour=red' }), key: 'transport.colour', start: true },
+  ...['smtp//127.0.0.1:2525', 'smtp:/127.0.0.1:2525', '127.0.0.1:2525'].map((dsn) => ({
+    title: `a malformed DSN (${dsn})`,
+    config: () => ({ transport: dsn }),
+    key: 'transport',
+    start: false,
+    expected: /smtp:\/\/host:port.*maildir:\/\/\//,
+    received: JSON.stringify(dsn),
+  })),
   {
     title: 'a use that is neither a name nor a definition',
     config: () => ({ 'transport.use': 42 }),
@@ -278,6 +286,7 @@ describe('secrets never appear in errors', () => {
     ['a DSN that does not parse', { transport: `smtp://user:${SECRET}@[bad` }, false],
     ['a DSN with a slash in the password', { transport: `smtp://user:${SECRET}/x@host:bad` }, false],
     ['a DSN with an @ in the password', { transport: `smtp://user:${SECRET}@x@host:bad` }, false],
+    ['a malformed DSN with credentials', { transport: `smtp//user:${SECRET}@host:25?token=${SECRET}` }, false],
     ['a DSN password for a missing package', { transport: `nosuchscheme://user:${SECRET}@host` }, true],
     // Before: each of these printed the secret.
     ['a DSN with a # in the password', { transport: `smtp://robot:${SECRET}#Passw0rd@127.0.0.1:25` }, false],

@@ -228,7 +228,7 @@ describe('attachments', () => {
     message.embed('logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const parsed = await parse(message);
     // mailparser lists the inline image (in multipart/related) before the attachments.
-    const inlineLast = (disposition: string) => (disposition === 'inline' ? 1 : 0);
+    const inlineLast = (disposition: string | undefined) => (disposition === 'inline' ? 1 : 0);
     const summary = [...parsed.attachments]
       .sort((a, b) => inlineLast(a.contentDisposition) - inlineLast(b.contentDisposition))
       .map((attachment) => ({

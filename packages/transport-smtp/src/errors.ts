@@ -1,4 +1,4 @@
-import { type MailError, type MailErrorDetails, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import { MailConfigurationError, type MailError, type MailErrorDetails, MessageFailedError, TransportFailedError } from '@mailroom/core';
 import type { Redactor } from './redaction.js';
 
 /** What nodemailer puts on its errors. */
@@ -43,11 +43,14 @@ function details(error: SmtpClientError, redact: Redactor): MailErrorDetails {
 /** Node's codes for a certificate the client does not trust, or a failed TLS handshake. */
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/;
 
+/** Node's codes for a server certificate that failed verification (untrusted, expired, wrong name). */
+const CERTIFICATE_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)|ERR_TLS_CERT/;
+
 /** Words for a failure below SMTP: refused, reset, timeout, TLS. */
 function connectionProblem(error: SmtpClientError, context: ErrorContext): string {
   const system = error.originalCode ?? (error.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : undefined);
   if (system && TLS_CODE.test(system)) {
-    const certificate = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)|ERR_TLS_CERT/.test(system);
+    const certificate = CERTIFICATE_CODE.test(system);
     if (!certificate) return `TLS failed: handshake failed (${system}: ${error.message})`;
     return `TLS failed: the server certificate is not trusted (${system}: ${error.message}); transport.cafile names the CA to trust`;
   }
@@ -81,8 +84,9 @@ function isTemporary(code: number | undefined): boolean {
 
 /**
  * Maps a nodemailer error to Mailroom's error classes (the table in the README):
- * connection refused, reset, timeout, TLS and AUTH failures, 421 and every other
- * 4xx are TransportFailed; 5xx to MAIL FROM, RCPT TO (every recipient) or DATA,
+ * connection refused, reset, timeout, TLS handshake and AUTH failures, 421 and
+ * every other 4xx are TransportFailed; a server certificate that fails
+ * verification is a MailConfiguration error (`transport.cafile`), not retried; 5xx to MAIL FROM, RCPT TO (every recipient) or DATA,
  * and messages the client refuses to send, are MessageFailed. Credentials are
  * redacted from the text.
  */
@@ -104,6 +108,18 @@ export function mapSmtpError(error: unknown, context: ErrorContext): MailError {
     const stage = command ?? 'the message';
     if (isTemporary(code)) return new TransportFailedError(`SMTP ${server} deferred ${stage}${reply}`, facts);
     return new MessageFailedError(`SMTP ${server} refused ${stage}${reply}`, facts);
+  }
+  const system = failure.originalCode ?? failure.code;
+  if (system && CERTIFICATE_CODE.test(system)) {
+    // Another attempt meets the same certificate: a matter of what to trust, not retried.
+    return new MailConfigurationError(
+      'transport.cafile',
+      `SMTP ${server}: the server certificate failed verification (${system}: ${failure.message})`,
+      {
+        ...facts,
+        expected: 'the CA that signed it in transport.cafile, or a server whose certificate the system trusts',
+      },
+    );
   }
   return new TransportFailedError(`SMTP ${server}: ${connectionProblem(failure, context)}${reply}`, facts);
 }

@@ -1,4 +1,4 @@
-import { Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import { MailConfigurationError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SinkOptions, type SmtpSink, startSmtpSink } from '@mailroom/test-support';
 import smtp from '../src/index.js';
@@ -47,11 +47,12 @@ describe('failures below SMTP are TransportFailed', () => {
     expect(error.message).toMatch(/timed out waiting for a reply/);
   });
 
-  it('a TLS failure (certificate not trusted)', async () => {
+  it('a server certificate that fails verification: a configuration error naming transport.cafile, not retried', async () => {
     const sink = await sinkWith({ tls: 'starttls' });
     const error = await rejection(transportFor(sink, { tls: 'required' }).startup());
-    expect(error).toBeInstanceOf(TransportFailedError);
-    expect(error.message).toMatch(/TLS failed.*certificate/);
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error).toMatchObject({ key: 'transport.cafile' });
+    expect(error.message).toMatch(/certificate failed verification/);
   });
 
   it('the connection dropped in the middle of DATA; the sink kept nothing', async () => {

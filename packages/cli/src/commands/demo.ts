@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Mailer } from '@mailroom/core';
 import type { Command } from 'commander';
+import { wholeNumber } from '../options/whole-number.js';
 import { createProgress } from '../report/progress.js';
 
 /** What `mailroom demo` is asked to do. */
@@ -17,7 +18,9 @@ export interface DemoOptions {
  * part and an attachment, delivered through the Dynamic manager to a maildir
  * under `./var`, with a progress bar and a report.
  */
-export async function runDemo(options: DemoOptions): Promise<{ delivered: number; failed: number; directory: string; files: number }> {
+export async function runDemo(
+  options: DemoOptions,
+): Promise<{ delivered: number; failed: number; directory: string; files: number; example?: string }> {
   const directory = resolve(options.dir, 'maildir');
   const mailer = await new Mailer({
     'manager.use': 'dynamic',
@@ -53,12 +56,13 @@ export async function runDemo(options: DemoOptions): Promise<{ delivered: number
   const outcomes = await Promise.allSettled(results);
   await mailer.stop();
   progress.stop();
-  const files = (await readdir(resolve(directory, 'new'))).length;
+  const names = (await readdir(resolve(directory, 'new'))).sort();
   return {
     delivered: outcomes.filter((outcome) => outcome.status === 'fulfilled').length,
     failed: outcomes.filter((outcome) => outcome.status === 'rejected').length,
     directory,
-    files,
+    files: names.length,
+    ...(names[0] === undefined ? {} : { example: resolve(directory, 'new', names[0]) }),
   };
 }
 
@@ -68,12 +72,12 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('Run the main job on embedded defaults: a newsletter delivered through the Dynamic manager to a maildir under ./var')
     .option('--dir <path>', 'where to put the maildir', './var')
-    .option('--recipients <n>', 'how many recipients', (value) => Number.parseInt(value, 10), 1000)
+    .option('--recipients <n>', 'how many recipients (a whole number, at least 1)', wholeNumber('--recipients', 1), 1000)
     .action(async (options: DemoOptions) => {
       const report = await runDemo(options);
       process.stdout.write(
         `delivered ${report.delivered}, failed ${report.failed}; ${report.files} messages now in ${report.directory}/new\n` +
-          `read one: ls ${report.directory}/new | head -1\n`,
+          (report.example === undefined ? '' : `read one: cat '${report.example.replaceAll("'", "'\\''")}'\n`),
       );
       if (report.failed > 0) process.exitCode = 1;
     });

@@ -122,6 +122,13 @@ function exitFor(error: unknown): number {
   return SEND_EXIT.refused;
 }
 
+/** `550 No such user`: the code once, even when the server's reply already starts with it. */
+export function refusal(code: number | undefined, response: string | undefined): string {
+  if (response === undefined || response === '') return code === undefined ? 'refused' : String(code);
+  if (code === undefined || response.startsWith(`${code} `) || response === String(code)) return response;
+  return `${code} ${response}`;
+}
+
 function report(result: DeliveryResult, io: SendIo, json: boolean): number {
   const code = result.rejected.length > 0 ? SEND_EXIT.partial : SEND_EXIT.sent;
   if (json) {
@@ -131,8 +138,20 @@ function report(result: DeliveryResult, io: SendIo, json: boolean): number {
   }
   const recipients = `${result.accepted.length} recipient${result.accepted.length === 1 ? '' : 's'}`;
   io.out(`sent ${result.message.id} to ${recipients} via ${result.transport}${result.response ? `: ${result.response}` : ''}`);
-  for (const entry of result.rejected) io.err(`refused ${entry.address}: ${[entry.code, entry.response].filter(Boolean).join(' ')}`);
+  for (const entry of result.rejected) io.err(`refused ${entry.address}: ${refusal(entry.code, entry.response)}`);
   return code;
+}
+
+/** What to try next, for the failures whose fix is not in the message itself. */
+function hintFor(error: unknown): string | undefined {
+  const cause = error instanceof DeliveryFailedError ? error.cause : error;
+  if (cause instanceof MailConfigurationError && /certificate/.test(cause.message) && /cafile$/.test(cause.key)) {
+    return (
+      'for a local test server without a real certificate, --set transport.tls=none; ' +
+      'for a server whose certificate a private CA signed, --set transport.cafile=/path/to/ca.pem'
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -152,7 +171,9 @@ export async function runSend(options: SendOptions, io: SendIo = processIo): Pro
       }
     }
     const verbose = options.verbose === true || String(config['transport.debug']) === 'true';
-    mailer = new Mailer(config, { logger: createLineLogger({ level: verbose ? 'info' : 'warn', name: 'mailroom', write: io.err }) });
+    // The failure of the one message is reported below, once; the Mailer's own line about it is kept for --verbose.
+    const write = verbose ? io.err : (line: string) => (line.startsWith('ERROR mailroom: delivery failed') ? undefined : io.err(line));
+    mailer = new Mailer(config, { logger: createLineLogger({ level: verbose ? 'info' : 'warn', name: 'mailroom', write }) });
     const message = mailer.new(messageFields(options, await body(options.text, io), await body(options.html, io)));
     for (const path of options.attach ?? []) message.attach(path);
     message.validate();
@@ -163,6 +184,8 @@ export async function runSend(options: SendOptions, io: SendIo = processIo): Pro
     const reason = error instanceof DeliveryFailedError ? `not sent: ${error.reason}` : (error as Error).message;
     if (options.json) io.out(JSON.stringify({ sent: false, exitCode: code, error: reason }));
     io.err(`mailroom send: ${reason}`);
+    const hint = hintFor(error);
+    if (hint !== undefined) io.err(`hint: ${hint}`);
     return code;
   } finally {
     await mailer?.stop().catch(() => {});

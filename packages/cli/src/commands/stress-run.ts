@@ -1,5 +1,5 @@
-import { DeliveryFailedError, Mailer, Message } from '@mailroom/core';
-import mock from '@mailroom/transport-mock';
+import { DeliveryFailedError, type DeliveryResult, Mailer, Message } from '@mailroom/core';
+import { timedMock } from './timed-mock.js';
 import { percentiles } from '../report/percentiles.js';
 import { createProgress } from '../report/progress.js';
 
@@ -29,7 +29,12 @@ export interface StressReport {
   transportsCreated: number;
   seconds: number;
   messagesPerSecond: number;
+  /** From submission to the end of delivery or failure: queue wait plus delivery, every message. */
   latencyMs: { p50: number; p95: number; p99: number };
+  /** From submission until the attempt that delivered began: time in the queue (and in earlier attempts). */
+  queueWaitMs: { p50: number; p95: number; p99: number };
+  /** The attempt that delivered, from its start to its end: what the transport took. */
+  deliveryMs: { p50: number; p95: number; p99: number };
 }
 
 /** Distinct messages, built once and cycled so the run measures delivery, not message construction. */
@@ -63,7 +68,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     if (options.timeout !== undefined) manager.timeout = options.timeout;
   }
   const transport: Record<string, unknown> = {
-    use: mock,
+    use: timedMock,
     failure: options.failure,
     exhaustion: options.exhaustion,
     latency: options.latency,
@@ -73,18 +78,28 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
   const mailer = await new Mailer({ manager, transport }).start();
   const pool = messagePool(Math.min(options.messages, 1000), options.retries);
   const latencies = new Float64Array(options.messages);
+  // Only deliveries that carry the timed receipt are counted in these two.
+  const waits = new Float64Array(options.messages);
+  const deliveries = new Float64Array(options.messages);
+  let timed = 0;
   const progress =
     options.progress === false ? { update: () => {}, stop: () => {} } : createProgress(options.messages, `stress ${options.manager}`);
   let settled = 0;
   const started = performance.now();
   const tick = setInterval(() => {
-    const elapsed = (performance.now() - started) / 1000;
     const { failed, retries } = mailer.stats;
-    progress.update(settled, { rate: Math.round(settled / Math.max(elapsed, 0.001)), failed, retries });
+    progress.update(settled, { failed, retries });
   }, 100);
   const pending: Promise<void>[] = [];
-  const record = (index: number, begun: number) => () => {
-    latencies[index] = performance.now() - begun;
+  const record = (index: number, begun: number) => (result?: DeliveryResult) => {
+    const ended = performance.now();
+    latencies[index] = ended - begun;
+    const deliveryStarted = (result?.receipt as { deliveryStarted?: number } | undefined)?.deliveryStarted;
+    if (deliveryStarted !== undefined) {
+      waits[timed] = deliveryStarted - begun;
+      deliveries[timed] = ended - deliveryStarted;
+      timed += 1;
+    }
     settled += 1;
   };
   const recordFailure = (index: number, begun: number) => (error: unknown) => {
@@ -107,7 +122,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     await mailer.stop();
   } finally {
     clearInterval(tick);
-    progress.update(settled, { rate: 0, failed: mailer.stats.failed, retries: mailer.stats.retries });
+    progress.update(settled, { failed: mailer.stats.failed, retries: mailer.stats.retries });
     progress.stop();
   }
   const seconds = (performance.now() - started) / 1000;
@@ -122,5 +137,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     seconds: Math.round(seconds * 1000) / 1000,
     messagesPerSecond: Math.round(options.messages / seconds),
     latencyMs: percentiles(latencies),
+    queueWaitMs: percentiles(waits.subarray(0, timed)),
+    deliveryMs: percentiles(deliveries.subarray(0, timed)),
   };
 }

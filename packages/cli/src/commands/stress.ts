@@ -1,13 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { wholeNumber as integer } from '../options/whole-number.js';
 import { runStress, type StressReport } from './stress-run.js';
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}.`);
-    return number;
-  };
-}
 
 function probability(value: string): number {
   const number = Number(value);
@@ -20,7 +13,9 @@ function latency(value: string): string {
   return value;
 }
 
-/** The human-readable form of a report. */
+const triple = (figures: { p50: number; p95: number; p99: number }) => `${figures.p50} / ${figures.p95} / ${figures.p99}`;
+
+/** The human-readable form of a report: latency is queue wait plus delivery, each also shown alone. */
 export function formatReport(report: StressReport): string {
   const rows: [string, string | number][] = [
     ['manager', report.manager],
@@ -31,7 +26,9 @@ export function formatReport(report: StressReport): string {
     ['transports created', report.transportsCreated],
     ['seconds', report.seconds],
     ['messages per second', report.messagesPerSecond],
-    ['latency p50 / p95 / p99 (ms)', `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99}`],
+    ['latency p50 / p95 / p99 (ms)', triple(report.latencyMs)],
+    ['  queue wait p50 / p95 / p99 (ms)', triple(report.queueWaitMs)],
+    ['  delivery p50 / p95 / p99 (ms)', triple(report.deliveryMs)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');

@@ -6,6 +6,20 @@ export function isDsn(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
 
+/** The shapes a DSN may take, for error messages. */
+export const DSN_SHAPES =
+  'a DSN such as smtp://host:port, smtp://user:password@host:587?tls=required or maildir:///absolute/path, or a transport name or package name';
+
+/**
+ * True when a `use` value is neither a DSN nor a name: it has a colon (no
+ * package name or path does) but not the `scheme://` of a DSN, as in
+ * `smtp//host:25`, `smtp:/host:25` or `host:25`. Without this check such a
+ * value would reach `import()` and fail with a loader message.
+ */
+export function isMalformedDsn(value: string): boolean {
+  return value.includes(':') && !isDsn(value) && !/^[a-z]:[\\/]/i.test(value);
+}
+
 /**
  * Parses a transport DSN such as `smtp://user:pass@mail.example.org:587?tls=required`
  * or `maildir:///var/mail/out` into its scheme and a URL.
@@ -15,7 +29,7 @@ export function isDsn(value: string): boolean {
 export function parseDsn(dsn: string, key: string): { scheme: string; url: URL } {
   const refuse = (problem: string) =>
     new MailConfigurationError(key, `not a valid DSN (${problem})`, {
-      expected: 'scheme://user:password@host:port/path?option=value, with any @ : / ? # % in the password percent-encoded',
+      expected: `${DSN_SHAPES}, with any @ : / ? # % in the password percent-encoded`,
       received: JSON.stringify(redactDsn(dsn)),
     });
   // A DSN has no use for a fragment: a # is an unencoded character of a password, and the URL
@@ -69,6 +83,12 @@ export function redactDsn(dsn: string): string {
     SECRET_PARAMETER.test(name) ? `${separator}${name}=***` : whole,
   );
   return `${dsn.slice(0, start)}://${shownUser}${authority}${query}`;
+}
+
+/** A malformed DSN safe to print: everything before its last `@`, and secret-looking query values, masked. */
+export function redactMalformedDsn(value: string): string {
+  // Read as the authority of a DSN, the whole value gets redactDsn's masking.
+  return redactDsn(`x://${value}`).slice('x://'.length);
 }
 
 /** The default mapping of a DSN onto section keys. */

@@ -4,7 +4,7 @@ import { MESSAGE_FIELD_NAMES, type MessageFields } from '../message/message-fiel
 import { parseDateText } from '../message/date-text.js';
 import { Message } from '../message/message.js';
 import type { ConfigSection, MailerConfig } from './config-section.js';
-import { isDsn, parseDsn } from './dsn.js';
+import { DSN_SHAPES, isDsn, isMalformedDsn, parseDsn, redactMalformedDsn } from './dsn.js';
 import { parseMetaDsn } from '../transports/failover.js';
 import { flattenConfig, sectionOf } from './flatten.js';
 import { describeUnknownValue, describeValue } from './options-schema.js';
@@ -44,6 +44,11 @@ function component(flat: Map<string, unknown>, name: string, prefix: string, fal
     const { scheme, url } = parseDsn(use, `${prefix}${name}${flat.has(name) ? '' : '.use'}`);
     config.use = scheme;
     config.dsn = url;
+  } else if (typeof use === 'string' && isMalformedDsn(use)) {
+    throw new MailConfigurationError(`${prefix}${name}${flat.has(name) ? '' : '.use'}`, 'not a valid DSN (a DSN starts with scheme://)', {
+      expected: DSN_SHAPES,
+      received: JSON.stringify(redactMalformedDsn(use)),
+    });
   }
   if (config.use === undefined) {
     const where = prefix ? ` (only keys that start with "${prefix}" are read)` : '';
