@@ -1,4 +1,5 @@
 import type { ConfigSection, TransportDefinition } from '@mailroom/core';
+import { prepareMaildir } from './maildir.js';
 import { type MaildirOptions, parseOptions } from './options.js';
 import { createMaildirTransport } from './transport.js';
 
@@ -18,6 +19,10 @@ const maildirTransport: TransportDefinition<MaildirOptions> = {
   name: 'maildir',
   parseOptions,
   create: createMaildirTransport,
+  // Without `create`, the maildir must already exist: say so at mailer.start(), not at the first send.
+  check: async (options) => {
+    if (!options.create) await prepareMaildir(options);
+  },
   fromDsn,
 };
 

@@ -2,10 +2,11 @@ import type { DeliveryResult, RecipientRejection, TransportReceipt } from '../de
 import { DeliveryFailedError } from '../errors/delivery-failed-error.js';
 import { MailError } from '../errors/mail-error.js';
 import { TransportExhaustedError } from '../errors/transport-exhausted-error.js';
+import { buildOnce } from './build-message.js';
 import type { Message } from '../message/message.js';
 import type { Job } from './job.js';
 import type { ManagerContext } from './manager.js';
-import { backoffDelay, isPermanent, reasonOf } from './retry-policy.js';
+import { backoffDelay, isPermanent, reasonOf, retryAfterOf } from './retry-policy.js';
 import type { TransportSlot } from './transport-slot.js';
 
 /** What one attempt came to. */
@@ -18,12 +19,10 @@ export type AttemptOutcome =
 export interface RetrySettings {
   /** First backoff, in milliseconds; doubled per attempt. */
   backoff: number;
-  /** Longest backoff, in milliseconds. */
+  /** Longest backoff, in milliseconds (a peer's `retryAfter` may ask for more). */
   maxBackoff: number;
-}
-
-function isExhausted(error: unknown): error is TransportExhaustedError {
-  return error instanceof TransportExhaustedError || (MailError.isMailError(error) && error.code === 'EEXHAUSTED');
+  /** Seconds building a message's MIME may take; 0 for no limit. */
+  buildTimeout: number;
 }
 
 /**
@@ -43,11 +42,12 @@ export async function attemptDelivery(
   const { observer } = context;
   observer.attemptStarted();
   try {
+    await buildOnce(job.message, settings.buildTimeout);
     const transport = slot.current ?? (await slot.acquire());
     const receipt = await transport.deliver(job.message);
     return { kind: 'delivered', result: deliveryResult(job, transportName, receipt) };
   } catch (error) {
-    if (isExhausted(error)) {
+    if (TransportExhaustedError.isInstance(error)) {
       await slot.discard();
       return { kind: 'delivered', result: deliveryResult(job, transportName, error.receipt) };
     }
@@ -60,7 +60,7 @@ export async function attemptDelivery(
       const reason = `transport failed on all ${job.attempts} attempts; last error: ${reasonOf(error)}`;
       return { kind: 'failed', error: failure(job, reason, error) };
     }
-    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff);
+    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff, retryAfterOf(error));
     observer.retry({ message: job.message, attempt: job.attempts, error, delay });
     return { kind: 'retry', delay };
   } finally {
@@ -76,6 +76,7 @@ function failure(job: Job, reason: string, cause: unknown): DeliveryFailedError<
     ...(facts?.responseCode === undefined ? {} : { responseCode: facts.responseCode }),
     ...(facts?.statusCode === undefined ? {} : { statusCode: facts.statusCode }),
     ...(facts?.response === undefined ? {} : { response: facts.response }),
+    ...(facts?.retryAfter === undefined ? {} : { retryAfter: facts.retryAfter }),
   });
 }
 

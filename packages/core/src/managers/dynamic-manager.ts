@@ -46,7 +46,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
   }
 
   async function work(): Promise<void> {
-    const slot = new TransportSlot(transports, context.observer, context.logger);
+    const slot = new TransportSlot(transports, context.observer, context.logger, options);
     try {
       for (let done = 0; done < options.divisor; done += 1) {
         const pending = nextJob();

@@ -57,7 +57,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
   return {
     async startup() {
       queue = new PQueue({ concurrency: options.workers });
-      slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger));
+      slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger, options));
       free = [...slots];
       running = true;
       cancelled = false;

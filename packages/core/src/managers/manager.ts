@@ -29,6 +29,8 @@ export interface DeliveryObserver {
   attemptStarted(): void;
   attemptEnded(): void;
   retry(event: RetryEvent): void;
+  /** A transport's `shutdown()` failed or timed out; logged and counted, never thrown into a delivery. */
+  shutdownFailed?(error: unknown): void;
 }
 
 /** What a manager is given besides its options. */

@@ -124,8 +124,8 @@ async function loadChildDefinition(use: unknown, key: string): Promise<Transport
  * Validates `transport.transports` and `transport.retry_period`. Children
  * given as definition objects are checked at once; children named by a
  * package (`smtp`, a DSN) are loaded and checked in the background, and a
- * mistake there surfaces at the first `startup()` as MailConfigurationError
- * naming the full key (`transport.transports.1.port`).
+ * mistake there surfaces at `mailer.start()` (through `check`) as
+ * MailConfigurationError naming the full key (`transport.transports.1.port`).
  * @throws {MailConfigurationError} for a missing or malformed list.
  */
 export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'): MetaTransportOptions {
@@ -149,6 +149,17 @@ export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'):
   state.children = Promise.all(list.map((entry, index) => early[index] ?? resolveChild(entry, `${prefix}transports.${index}`)));
   state.children.catch(() => {}); // reported by startup(); never an unhandled rejection
   return { transports: list, retry_period: parsed.retry_period, state };
+}
+
+/**
+ * Resolves every child at `mailer.start()`: a child whose package is not
+ * installed, or whose options are wrong, fails there, not at the first send;
+ * each child's own `check` runs too (a missing maildir, say).
+ * @throws {MailConfigurationError} naming the child's dotted key.
+ */
+export async function checkMetaOptions(options: MetaTransportOptions): Promise<void> {
+  const children = await (options.state.children as Promise<Child[]>);
+  for (const child of children) await child.definition.check?.(child.options);
 }
 
 /** The order in which to try the children for one delivery. */
@@ -255,6 +266,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
 export const failoverTransport: TransportDefinition<MetaTransportOptions> = {
   name: 'failover',
   parseOptions: parseMetaOptions,
+  check: checkMetaOptions,
   create: (options, context) =>
     createMetaTransport('failover', (_state, count) => Array.from({ length: count }, (_, index) => index), options, context),
 };

@@ -1,4 +1,4 @@
-import { createMetaTransport, type MetaTransportOptions, parseMetaOptions } from './failover.js';
+import { checkMetaOptions, createMetaTransport, type MetaTransportOptions, parseMetaOptions } from './failover.js';
 import type { TransportDefinition } from './transport.js';
 
 /**
@@ -13,6 +13,7 @@ import type { TransportDefinition } from './transport.js';
 export const roundRobinTransport: TransportDefinition<MetaTransportOptions> = {
   name: 'roundrobin',
   parseOptions: parseMetaOptions,
+  check: checkMetaOptions,
   create: (options, context) =>
     createMetaTransport(
       'roundrobin',
