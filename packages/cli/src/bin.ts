@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { MailError } from '@mailroom/core';
+import { MailConfigurationError } from '@mailroom/core';
 import { createProgram } from './program.js';
 
 try {
@@ -7,5 +7,5 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`mailroom: ${message}\n`);
-  process.exitCode = MailError.isMailError(error) && error.code === 'ECONFIG' ? 2 : 1;
+  process.exitCode = MailConfigurationError.isInstance(error) ? 2 : 1;
 }

@@ -60,7 +60,7 @@ describeTransport('ses', {
     { section: { id: 'AKIDEXAMPLE' }, key: 'transport.key' },
     { section: { key: 'secret' }, key: 'transport.id' },
     { section: { endpoint: 'not a url' }, key: 'transport.endpoint' },
-    { section: { rate: -1 }, key: 'transport.rate' },
+    { section: { attempts: 0 }, key: 'transport.attempts' },
     { section: { tags: { campaign: 'spring sale' } }, key: 'transport.tags.campaign' },
     { section: { 'tags.bad name': 'x' }, key: 'transport.tags.bad name' },
     { section: { configurationSet: 'has space' }, key: 'transport.configurationSet' },

@@ -6,6 +6,7 @@ import { buildOnce } from './build-message.js';
 import type { Message } from '../message/message.js';
 import type { Job } from './job.js';
 import type { ManagerContext } from './manager.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, isPermanent, reasonOf, retryAfterOf } from './retry-policy.js';
 import type { TransportSlot } from './transport-slot.js';
 
@@ -37,6 +38,7 @@ export async function attemptDelivery(
   transportName: string,
   context: ManagerContext,
   settings: RetrySettings,
+  limiter?: RateLimiter,
 ): Promise<AttemptOutcome> {
   job.attempts += 1;
   const { observer } = context;
@@ -60,7 +62,10 @@ export async function attemptDelivery(
       const reason = `transport failed on all ${job.attempts} attempts; last error: ${reasonOf(error)}`;
       return { kind: 'failed', error: failure(job, reason, error) };
     }
-    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff, retryAfterOf(error));
+    const retryAfter = retryAfterOf(error);
+    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff, retryAfter);
+    // The peer asked everyone to wait (a rate limit is per account): hold every worker, not only this one.
+    if (retryAfter !== undefined) limiter?.hold(delay);
     observer.retry({ message: job.message, attempt: job.attempts, error, delay });
     return { kind: 'retry', delay };
   } finally {

@@ -54,7 +54,11 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
         if (!job) break;
         const wait = limiter.take();
         if (wait) await wait;
-        const outcome = await attemptDelivery(job, slot, transports.name, context, options);
+        if (isStopped()) {
+          book.reject(job, stoppedError());
+          break;
+        }
+        const outcome = await attemptDelivery(job, slot, transports.name, context, options, limiter);
         book.apply(job, outcome, enqueue);
       }
     } finally {
@@ -88,6 +92,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
 
   return {
     async startup() {
+      book.resume();
       queue = new JobQueue(options.queue);
       state = 'running';
     },
@@ -116,6 +121,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
         await book.whenIdle();
       }
       state = 'stopped';
+      limiter.release();
       queue.wakeAll();
       for (const job of queue.drain()) book.reject(job, stoppedError());
       book.cancelRetries();

@@ -35,7 +35,11 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
     try {
       const wait = limiter.take();
       if (wait) await wait;
-      outcome = await attemptDelivery(job, slot, transports.name, context, options);
+      if (cancelled) {
+        book.reject(job, stoppedError());
+        return;
+      }
+      outcome = await attemptDelivery(job, slot, transports.name, context, options, limiter);
     } finally {
       free.push(slot);
     }
@@ -56,6 +60,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
 
   return {
     async startup() {
+      book.resume();
       queue = new PQueue({ concurrency: options.workers });
       slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger, options));
       free = [...slots];
@@ -77,6 +82,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       const stopping = queue;
       queue = undefined;
       cancelled = true;
+      limiter.release();
       book.cancelRetries();
       await book.whenIdle();
       await stopping?.onIdle();

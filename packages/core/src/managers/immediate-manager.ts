@@ -21,6 +21,7 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
   let turn: Promise<void> = Promise.resolve();
   // 'draining': no new message is accepted, those accepted are delivered.
   let state: 'stopped' | 'running' | 'draining' = 'stopped';
+  const isStopped = (): boolean => state === 'stopped';
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
   // Retries waiting for their backoff; shutdown({ drain: false }) cuts them short.
@@ -62,7 +63,7 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
       let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
       try {
         await limiter.take();
-        outcome = await attemptDelivery(job, current, transports.name, context, options);
+        outcome = await attemptDelivery(job, current, transports.name, context, options, limiter);
       } finally {
         release();
       }
@@ -70,7 +71,8 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
         book.apply(job, outcome, () => {});
         return promise;
       }
-      await sleep(outcome.delay);
+      // stop({ drain: false }) may have come while this attempt was under way.
+      if (!isStopped()) await sleep(outcome.delay);
     }
   }
 
@@ -85,7 +87,10 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
     },
     async shutdown({ drain = true } = {}) {
       state = drain ? 'draining' : 'stopped';
-      if (!drain) for (const wake of [...sleepers]) wake();
+      if (!drain) {
+        for (const wake of [...sleepers]) wake();
+        limiter.release();
+      }
       await book.whenIdle();
       state = 'stopped';
       await slot?.discard();
