@@ -3,7 +3,7 @@ import { type Definition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES }
 import type { MailerConfig } from './configuration/config-section.js';
 import { sectionFromDsn } from './configuration/dsn.js';
 import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
-import type { DeliveryResult, MessageSender } from './delivery-result.js';
+import type { DeliveryResult, MessageSender } from './contract/delivery-result.js';
 import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
 import { MailError } from './errors/mail-error.js';
 import { MailerNotRunningError } from './errors/mailer-not-running-error.js';
@@ -12,12 +12,12 @@ import { TransportFailedError } from './errors/transport-failed-error.js';
 import { type Logger, silentLogger } from './logger.js';
 import { coreManagers } from './managers/core-managers.js';
 import { shutdownQuietly, startTransport } from './managers/transport-slot.js';
-import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './managers/manager.js';
+import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './contract/manager.js';
 import type { MailerStats } from './mailer-stats.js';
 import type { MessageFields } from './message/message-fields.js';
 import { Message } from './message/message.js';
 import { coreTransports } from './transports/core-transports.js';
-import type { TransportDefinition } from './transports/transport.js';
+import type { TransportDefinition } from './contract/transport.js';
 
 /** Options of the Mailer itself (not of its components). */
 export interface MailerOptions {

@@ -1,12 +1,5 @@
-import {
-  type DynamicOptions,
-  dynamicManager,
-  flattenConfig,
-  MailConfigurationError,
-  Mailer,
-  type ManagerDefinition,
-  parseMailerConfig,
-} from '@mailroom/core';
+import { type DynamicOptions, dynamicManager, flattenConfig, MailConfigurationError, Mailer, type ManagerDefinition } from '@mailroom/core';
+import { parseMailerConfig } from '../src/configuration/mailer-config.js';
 import { createMock, type MockOptions } from '@mailroom/transport-mock';
 import { describe, expect, it } from 'vitest';
 

@@ -1,11 +1,12 @@
-import type { DeliveryResult, RecipientRejection, TransportReceipt } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
+import type { RecipientRejection, TransportReceipt } from '../contract/receipt.js';
 import { DeliveryFailedError } from '../errors/delivery-failed-error.js';
 import { MailError } from '../errors/mail-error.js';
 import { TransportExhaustedError } from '../errors/transport-exhausted-error.js';
 import { buildOnce } from './build-message.js';
 import type { Message } from '../message/message.js';
 import type { Job } from './job.js';
-import type { ManagerContext } from './manager.js';
+import type { ManagerContext } from '../contract/manager.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, isPermanent, reasonOf, retryAfterOf } from './retry-policy.js';
 import type { TransportSlot } from './transport-slot.js';
@@ -100,9 +101,9 @@ class Delivery implements DeliveryResult {
     readonly message: Message,
     readonly transport: string,
     readonly attempts: number,
-    readonly receipt: unknown,
+    readonly receipt: TransportReceipt | undefined,
   ) {
-    const known = (typeof receipt === 'object' && receipt !== null ? receipt : {}) as TransportReceipt;
+    const known: TransportReceipt = typeof receipt === 'object' && receipt !== null ? receipt : {};
     this.rejected = known.rejected ?? [];
     this.#accepted = known.accepted;
     if (known.response !== undefined) this.response = known.response;
@@ -128,6 +129,6 @@ class Delivery implements DeliveryResult {
   }
 }
 
-function deliveryResult(job: Job, transport: string, receipt: unknown): DeliveryResult {
-  return new Delivery(job.message, transport, job.attempts, receipt);
+function deliveryResult(job: Job, transport: string, receipt: TransportReceipt | void): DeliveryResult {
+  return new Delivery(job.message, transport, job.attempts, receipt ?? undefined);
 }

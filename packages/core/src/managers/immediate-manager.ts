@@ -1,10 +1,10 @@
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
 import { attemptDelivery } from './attempt.js';
 import { createJob } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
-import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
 import { type ImmediateOptions, parseImmediateOptions } from './manager-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TransportSlot } from './transport-slot.js';

@@ -1,4 +1,4 @@
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
 import { forgetBuiltBytes } from '../message/built-bytes.js';
 import type { Message } from '../message/message.js';
 

@@ -1,8 +1,8 @@
 import { TransportFailedError } from '../errors/transport-failed-error.js';
 import type { Logger } from '../logger.js';
-import type { Transport } from '../transports/transport.js';
+import type { Transport } from '../contract/transport.js';
 import { bounded } from './bounded.js';
-import type { DeliveryObserver, TransportFactory } from './manager.js';
+import type { DeliveryObserver, TransportFactory } from '../contract/manager.js';
 import { reasonOf } from './retry-policy.js';
 
 /** How long a transport's `startup()` and `shutdown()` may take, in seconds (0: no limit). */

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Address, type AddressInput, assertNoLineBreak } from '../address/address.js';
 import { AddressList, type AddressListInput } from '../address/address-list.js';
-import type { DeliveryResult, MessageSender } from '../delivery-result.js';
+import type { DeliveryResult, MessageSender } from '../contract/delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
 import { builtBytes } from './built-bytes.js';

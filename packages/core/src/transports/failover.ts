@@ -10,7 +10,8 @@ import { TransportFailedError } from '../errors/transport-failed-error.js';
 import type { Logger } from '../logger.js';
 import { isPermanent, reasonOf } from '../managers/retry-policy.js';
 import type { Message } from '../message/message.js';
-import type { Transport, TransportContext, TransportDefinition } from './transport.js';
+import type { TransportReceipt } from '../contract/receipt.js';
+import type { Transport, TransportContext, TransportDefinition } from '../contract/transport.js';
 
 /** One configured child transport, resolved to its definition and parsed options. */
 interface Child {
@@ -177,9 +178,9 @@ async function discard(slot: Slot, logger: Logger): Promise<void> {
   await transport?.shutdown().catch((error: unknown) => logger.warn({ err: reasonOf(error) }, `${slot.child.label}: shutdown failed`));
 }
 
-function withVia(receipt: unknown, label: string): unknown {
+function withVia(receipt: TransportReceipt | void, label: string): TransportReceipt | undefined {
   const plain = typeof receipt === 'object' && receipt !== null && Object.getPrototypeOf(receipt) === Object.prototype;
-  return plain ? { ...(receipt as object), via: label } : receipt;
+  return plain ? { ...(receipt as TransportReceipt), via: label } : (receipt ?? undefined);
 }
 
 /**
@@ -195,7 +196,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
   const { logger } = context;
   let slots: Slot[] | undefined;
 
-  async function attempt(slot: Slot, message: Message): Promise<unknown> {
+  async function attempt(slot: Slot, message: Message): Promise<TransportReceipt | void> {
     if (!slot.transport) {
       const transport = slot.child.definition.create(slot.child.options, context);
       try {
@@ -216,7 +217,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
     async startup() {
       slots ??= (await (state.children as Promise<Child[]>)).map((child) => ({ child }));
     },
-    async deliver(message: Message): Promise<unknown> {
+    async deliver(message: Message): Promise<TransportReceipt | undefined> {
       if (!slots) throw new TransportFailedError(`${name}: the transport is not started`);
       const sequence = order(state, slots.length);
       const now = Date.now();

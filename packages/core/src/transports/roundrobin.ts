@@ -1,5 +1,5 @@
 import { checkMetaOptions, createMetaTransport, type MetaTransportOptions, parseMetaOptions } from './failover.js';
-import type { TransportDefinition } from './transport.js';
+import type { TransportDefinition } from '../contract/transport.js';
 
 /**
  * The `roundrobin` transport: each delivery starts with the next transport

@@ -1,6 +1,7 @@
 import type { ConfigSection } from '../configuration/config-section.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../message/message.js';
+import type { TransportReceipt } from './receipt.js';
 
 /**
  * A transport delivers one message at a time to one destination. The
@@ -17,8 +18,12 @@ import type { Message } from '../message/message.js';
  */
 export interface Transport {
   startup(): Promise<void>;
-  /** Delivers one message; what it returns (ideally a TransportReceipt) reaches the caller. */
-  deliver(message: Message): Promise<unknown>;
+  /**
+   * Delivers one message. The message's MIME has already been built (and
+   * checked) by core: `await message.toBuffer()` returns those bytes. What it
+   * returns reaches the caller in the DeliveryResult.
+   */
+  deliver(message: Message): Promise<TransportReceipt | void>;
   shutdown(): Promise<void>;
   /**
    * Checks, on a started transport, what `startup()` does not already prove
