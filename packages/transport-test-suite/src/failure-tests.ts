@@ -90,5 +90,35 @@ export function failureTests(context: SuiteContext): void {
       expect(mailer.stats.shutdownFailures).toBe(2);
       if (context.canRead) expect(await context.subjects()).toEqual(['suite throwing 0', 'suite throwing 1']);
     });
+
+    it('a startup() and a shutdown() that never resolve are bounded by the manager: the message is retried, stop() returns', async () => {
+      let starts = 0;
+      const hanging: TransportDefinition<unknown> = {
+        ...definition,
+        create: (parsed, transportContext) => {
+          const transport = definition.create(parsed, transportContext);
+          return {
+            startup: () => {
+              starts += 1;
+              return starts === 1 ? new Promise<void>(() => {}) : transport.startup();
+            },
+            deliver: (message) => transport.deliver(message),
+            shutdown: async () => {
+              await transport.shutdown();
+              await new Promise<void>(() => {});
+            },
+          };
+        },
+      };
+      const mailer = await new Mailer({
+        manager: { backoff: 0, startupTimeout: 0.2, shutdownTimeout: 0.2 },
+        transport: { ...(await options.section()), use: hanging },
+      }).start();
+      const result = await mailer.send(suiteMessage('hanging', 0));
+      await mailer.stop();
+      expect(result.attempts).toBe(2);
+      expect(mailer.stats.shutdownFailures).toBe(2);
+      if (context.canRead) expect(await context.subjects()).toEqual(['suite hanging 0']);
+    });
   });
 }
