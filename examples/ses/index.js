@@ -25,11 +25,11 @@ try {
   const mailer = await new Mailer({
     'manager.use': 'dynamic',
     'manager.workers': 2,
+    'manager.rate': 10, // at most 10 messages a second, below the account's maximum send rate
     'transport.use': 'ses',
     'transport.region': process.env.SES_REGION || 'us-east-1',
     // The emulator takes any signed request; a real account uses the SDK's credential chain instead.
     ...(local ? { 'transport.endpoint': local.url, 'transport.id': 'AKIDEXAMPLE', 'transport.key': 'example-secret' } : {}),
-    'transport.rate': 10, // at most 10 messages a second, below the account's maximum send rate
     'transport.tags': 'app=mailroom-example',
     'message.author': process.env.SES_FROM ?? 'Robot <robot@example.org>',
   }).start();

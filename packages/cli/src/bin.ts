@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { MailError } from '@mailroom/core';
+import { MailConfigurationError } from '@mailroom/core';
 import { EXIT } from './exit-codes.js';
 import { createProgram } from './program.js';
 import { usageExitCode } from './usage-exit.js';
@@ -14,6 +14,6 @@ try {
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mailroom: ${message}\n`);
-    process.exitCode = MailError.isMailError(error) && error.code === 'ECONFIG' ? EXIT.usage : EXIT.failed;
+    process.exitCode = MailConfigurationError.isInstance(error) ? EXIT.usage : EXIT.failed;
   }
 }

@@ -156,6 +156,25 @@ describe('mailroom send: says what happened in its exit code', () => {
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 
+describe('mailroom send --verify', () => {
+  it('connects to the server, sends nothing and exits 0', async () => {
+    const { code, out } = await send({ set: viaSink(), verify: true });
+    expect(code).toBe(SEND_EXIT.sent);
+    expect(out[0]).toMatch(/^verified/);
+    expect(sink.messages).toHaveLength(0);
+    expect(sink.stats.connections).toBeGreaterThan(0);
+  });
+
+  it('exits 75 with the reason when the server cannot be reached, and 2 for a missing maildir', async () => {
+    const refused = await send({ set: [`transport=smtp://${down.host}:${down.port}?tls=none`], verify: true });
+    expect(refused.code).toBe(SEND_EXIT.temporary);
+    expect(refused.err.at(-1)).toMatch(/connection refused/);
+    const missing = await send({ set: ['transport.use=maildir', `transport.directory=${join(folder, 'no-such-maildir')}`], verify: true });
+    expect(missing.code).toBe(SEND_EXIT.usage);
+    expect(missing.err.at(-1)).toMatch(/transport\.directory.*does not exist/);
+  });
+});
+
 describe('the mailroom command', () => {
   it.runIf(existsSync(bin))('runs `send` and exits with its code', async () => {
     const run = (args: string[]) =>

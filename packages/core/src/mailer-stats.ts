@@ -12,4 +12,6 @@ export interface MailerStats {
   retries: number;
   /** Transport instances created. */
   transportsCreated: number;
+  /** Transport shutdowns that failed or timed out (logged, never thrown into a delivery). */
+  shutdownFailures: number;
 }

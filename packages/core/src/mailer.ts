@@ -3,17 +3,21 @@ import { type Definition, loadDefinition, MANAGER_PACKAGES, TRANSPORT_PACKAGES }
 import type { MailerConfig } from './configuration/config-section.js';
 import { sectionFromDsn } from './configuration/dsn.js';
 import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
-import type { DeliveryResult, MessageSender } from './delivery-result.js';
+import type { DeliveryResult, MessageSender } from './contract/delivery-result.js';
 import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
+import { MailError } from './errors/mail-error.js';
 import { MailerNotRunningError } from './errors/mailer-not-running-error.js';
+import { MessageError } from './errors/message-error.js';
+import { TransportFailedError } from './errors/transport-failed-error.js';
 import { type Logger, silentLogger } from './logger.js';
 import { coreManagers } from './managers/core-managers.js';
-import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './managers/manager.js';
+import { shutdownQuietly, startTransport } from './managers/transport-slot.js';
+import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './contract/manager.js';
 import type { MailerStats } from './mailer-stats.js';
 import type { MessageFields } from './message/message-fields.js';
 import { Message } from './message/message.js';
 import { coreTransports } from './transports/core-transports.js';
-import type { TransportDefinition } from './transports/transport.js';
+import type { TransportDefinition } from './contract/transport.js';
 
 /** Options of the Mailer itself (not of its components). */
 export interface MailerOptions {
@@ -28,6 +32,15 @@ export interface MailerEvents {
   delivered: [result: DeliveryResult];
   retry: [event: RetryEvent];
   failed: [error: DeliveryFailedError<Message>];
+}
+
+/**
+ * Refuses a composed message with no body at all: no `plain`, no `rich`, no attachment.
+ * @throws {MessageError} `ENOBODY`.
+ */
+function assertBody(message: Message): void {
+  if (message.isRaw || message.plain !== undefined || message.rich !== undefined || message.attachments.length > 0) return;
+  throw new MessageError('ENOBODY', 'The message has no body: set plain, rich or an attachment', { field: 'plain' });
 }
 
 /** Resolves a configured component to its definition and parsed options. */
@@ -64,6 +77,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   #failed = 0;
   #retries = 0;
   #transportsCreated = 0;
+  #shutdownFailures = 0;
   #transportName = '';
 
   /**
@@ -99,6 +113,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       failed: this.#failed,
       retries: this.#retries,
       transportsCreated: this.#transportsCreated,
+      shutdownFailures: this.#shutdownFailures,
     };
   }
 
@@ -120,6 +135,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     const transport = await resolveComponent(this.#config.transport, coreTransports as Record<string, Definition>, TRANSPORT_PACKAGES);
     const manager = await resolveComponent(this.#config.manager, coreManagers as Record<string, Definition>, MANAGER_PACKAGES);
     const transportDefinition = transport.definition as unknown as TransportDefinition;
+    // What needs no connection is checked now (a missing maildir, a failover child not installed).
+    await transportDefinition.check?.(transport.options);
     this.#transportName = transportDefinition.name;
     const logger = this.#logger;
     const factory: TransportFactory = {
@@ -136,6 +153,9 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       attemptEnded: () => {
         this.#inFlight -= 1;
       },
+      shutdownFailed: () => {
+        this.#shutdownFailures += 1;
+      },
       retry: (event) => {
         this.#retries += 1;
         logger.warn({ id: event.message.id, attempt: event.attempt, delay: event.delay, err: String(event.error) }, 'retrying delivery');
@@ -151,6 +171,48 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     this.#manager = instance;
     logger.debug({ manager: manager.definition.name, transport: transportDefinition.name }, 'mailer started');
     return this;
+  }
+
+  /**
+   * Checks that the configured transport works, as nodemailer's
+   * `transporter.verify()` does: resolves it, starts one instance (which
+   * connects, logs in or opens its files), runs its own `verify()` when it
+   * has one, and shuts it down. Sends nothing; works whether or not the
+   * mailer is started.
+   * @throws {MailConfigurationError} for a bad key, a package that is not installed or refused credentials.
+   * @throws {MailError} (TransportFailedError for anything not already a MailError) saying why it cannot connect or write.
+   */
+  async verify(): Promise<void> {
+    const transport = await resolveComponent(this.#config.transport, coreTransports as Record<string, Definition>, TRANSPORT_PACKAGES);
+    const definition = transport.definition as unknown as TransportDefinition;
+    await definition.check?.(transport.options);
+    const limits = this.#lifecycleLimits();
+    const instance = definition.create(transport.options, { logger: this.#logger });
+    const quiet = { shutdownFailed: () => {} };
+    try {
+      await startTransport(instance, definition.name, limits.startupTimeout);
+      await instance.verify?.();
+    } catch (error) {
+      await shutdownQuietly(instance, definition.name, limits.shutdownTimeout, quiet, this.#logger);
+      if (MailError.isMailError(error)) throw error;
+      throw new TransportFailedError(
+        `The ${definition.name} transport failed verification: ${String((error as Error)?.message ?? error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    await shutdownQuietly(instance, definition.name, limits.shutdownTimeout, quiet, this.#logger);
+  }
+
+  /** The startup and shutdown bounds the manager's configuration sets (defaults when it sets none). */
+  #lifecycleLimits(): { startupTimeout: number; shutdownTimeout: number } {
+    const section = this.#config.manager.section as Record<string, unknown>;
+    const seconds = (value: unknown, fallback: number): number => {
+      const number = Number(value);
+      return value === undefined || !Number.isFinite(number) || number < 0 ? fallback : number;
+    };
+    return { startupTimeout: seconds(section.startupTimeout, 60), shutdownTimeout: seconds(section.shutdownTimeout, 10) };
   }
 
   /**
@@ -179,6 +241,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     if (!manager) return Promise.reject(new MailerNotRunningError());
     try {
       message.validate();
+      assertBody(message);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { loadDefinition, MailConfigurationError, Mailer, type MailerConfig, TRANSPORT_PACKAGES } from '@mailroom/core';
+import { MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
+import { loadDefinition, TRANSPORT_PACKAGES } from '../src/configuration/component-loader.js';
 import { createMock } from '@mailroom/transport-mock';
 import { describe, expect, it } from 'vitest';
 

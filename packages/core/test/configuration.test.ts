@@ -1,12 +1,5 @@
-import {
-  type DynamicOptions,
-  dynamicManager,
-  flattenConfig,
-  MailConfigurationError,
-  Mailer,
-  type ManagerDefinition,
-  parseMailerConfig,
-} from '@mailroom/core';
+import { type DynamicOptions, dynamicManager, flattenConfig, MailConfigurationError, Mailer, type ManagerDefinition } from '@mailroom/core';
+import { parseMailerConfig } from '../src/configuration/mailer-config.js';
 import { createMock, type MockOptions } from '@mailroom/transport-mock';
 import { describe, expect, it } from 'vitest';
 
@@ -162,7 +155,20 @@ describe('configuration shapes', () => {
       expect(message.headers).toEqual([['X-Mailer', 'mailroom']]);
       await message.send();
       await mailer.stop();
-      expect(managers).toEqual([{ workers: 3, divisor: 4, timeout: 1.5, queue: 10_000, rate: 0, backoff: 10, maxBackoff: 2000 }]);
+      expect(managers).toEqual([
+        {
+          workers: 3,
+          divisor: 4,
+          timeout: 1.5,
+          queue: 10_000,
+          rate: 0,
+          backoff: 10,
+          maxBackoff: 2000,
+          startupTimeout: 60,
+          shutdownTimeout: 10,
+          buildTimeout: 60,
+        },
+      ]);
       expect(transports[0]).toEqual({ success: 1, failure: 0, exhaustion: 0, latency: [1, 2], seed: 7, outcomes: [], outbox: false });
     },
   );

@@ -1,4 +1,6 @@
-import { DeliveryFailedError, isDsn, MailConfigurationError, Mailer, parseDsn, parseMailerConfig, sectionFromDsn } from '@mailroom/core';
+import { DeliveryFailedError, MailConfigurationError, Mailer, sectionFromDsn } from '@mailroom/core';
+import { isDsn, parseDsn } from '../src/configuration/dsn.js';
+import { parseMailerConfig } from '../src/configuration/mailer-config.js';
 import { describe, expect, it } from 'vitest';
 import { redactDsn } from '../src/configuration/dsn.js';
 

@@ -7,10 +7,10 @@ import {
   Mailer,
   Message,
   MessageFailedError,
-  parseMetaDsn,
   silentLogger,
   TransportFailedError,
 } from '../src/index.js';
+import { parseMetaDsn } from '../src/transports/failover.js';
 import { fake } from './failover-fakes.js';
 
 function message(index: number): Message {

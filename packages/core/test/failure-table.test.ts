@@ -162,3 +162,38 @@ describe.each(MANAGERS)('the failure table in the %s manager', (manager) => {
     expect(transport.stats.alive).toBe(0);
   });
 });
+
+describe.each(MANAGERS)('stop() in the %s manager', (manager) => {
+  it('drains: messages already sent, one of them waiting for a retry, are delivered before stop() returns', async () => {
+    const { mailer, transport } = await startMailer(
+      manager,
+      { latency: 20, outcomes: ['failure'] },
+      { backoff: 30, maxBackoff: 30, ...(manager === 'immediate' ? {} : { workers: 2 }) },
+    );
+    const sends = Array.from({ length: 5 }, (_, index) => mailer.send(testMessage(index)));
+    const settled = Promise.allSettled(sends);
+    await mailer.stop();
+    const outcomes = await settled;
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(mailer.stats).toMatchObject({ delivered: 5, failed: 0, retries: 1 });
+    expect(transport.outbox.map((message) => message.subject).sort()).toEqual([0, 1, 2, 3, 4].map((index) => `message ${index}`));
+    expect(transport.stats.alive).toBe(0);
+  });
+
+  it('without drain: what has not been delivered rejects with MailerNotRunningError, nothing hangs', async () => {
+    const { mailer } = await startMailer(
+      manager,
+      { latency: 20, outcomes: ['failure'] },
+      { backoff: 5000, maxBackoff: 5000, ...(manager === 'immediate' ? {} : { workers: 1 }) },
+    );
+    const sends = Array.from({ length: 3 }, (_, index) => mailer.send(testMessage(index)));
+    const settled = Promise.allSettled(sends);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await mailer.stop({ drain: false });
+    const outcomes = await settled;
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const outcome of rejected) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(MailerNotRunningError);
+    expect(mailer.stats.delivered + rejected.length).toBe(3);
+  });
+});

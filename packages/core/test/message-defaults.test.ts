@@ -74,8 +74,9 @@ describe('mailer.new()', () => {
       await message.send();
       texts.push((await simpleParser(await message.toBuffer())).text);
     }
-    // The mock transport does not build the MIME, so each build here is the only evaluation.
-    expect(texts).toEqual(['message 1\n', 'message 2\n']);
+    // Core builds each message once at send; the build after delivery evaluates the body again.
+    expect(texts).toEqual(['message 2\n', 'message 4\n']);
+    expect(count).toBe(4);
   });
 
   it('refuses an unknown field with a typed error', async () => {

@@ -60,15 +60,20 @@ export function startupError(error: unknown, options: ImapOptions): MailError {
     return new MailConfigurationError(
       `${options.prefix}username`,
       `the IMAP server ${where(options)} refused the login (${response ?? failure.message}): check ${options.prefix}username and ${options.prefix}password`,
-      { ...details, expected: 'a username and password the server accepts', received: JSON.stringify(options.username) },
+      { ...details, code: 'EAUTH', expected: 'a username and password the server accepts', received: JSON.stringify(options.username) },
     );
   }
-  const hint =
-    failure.tlsFailed || /CERT/.test(failure.code ?? '') || /certificate/i.test(failure.message ?? '')
-      ? ` (a private or self-signed certificate needs ${options.prefix}ca)`
-      : '';
+  const tls = failure.tlsFailed || /CERT|ERR_TLS|ERR_SSL/.test(failure.code ?? '') || /certificate/i.test(failure.message ?? '');
+  const hint = tls ? ` (a private or self-signed certificate needs ${options.prefix}ca)` : '';
   const reason = failure.code && !(failure.message ?? '').includes(failure.code) ? `${failure.code}: ${failure.message}` : failure.message;
-  return new TransportFailedError(`Cannot open an IMAP session with ${where(options)}: ${reason}${hint}`, details);
+  const code = failure.authenticationFailed
+    ? 'EAUTH'
+    : tls
+      ? 'ETLS'
+      : /TIMEOUT|ETIMEDOUT/i.test(failure.code ?? '') || /timed? ?out/i.test(failure.message ?? '')
+        ? 'ETIMEDOUT'
+        : 'ECONNECTION';
+  return new TransportFailedError(`Cannot open an IMAP session with ${where(options)}: ${reason}${hint}`, { ...details, code });
 }
 
 /**

@@ -17,9 +17,23 @@ describe.runIf(dovecot)('imap against Dovecot', () => {
     reset: async () => server.clear(),
     section,
     readBack: async () => (await server.readBack()).map((message) => message.source),
+    // IMAP APPEND has no envelope: Bcc is checked only as absent from the stored headers.
+    capabilities: { bcc: false, fullMime: true, concurrentInstances: true },
     failures: [
-      { title: 'bad password', section: () => ({ ...section(), password: 'wrong' }), expect: 'startup' },
-      { title: 'nothing listening', section: async () => ({ ...section(), port: await freePort() }), expect: 'startup' },
+      {
+        title: 'bad password',
+        section: () => ({ ...section(), password: 'wrong' }),
+        expect: 'startup',
+        error: 'MailConfigurationError',
+        code: 'EAUTH',
+      },
+      {
+        title: 'nothing listening',
+        section: async () => ({ ...section(), port: await freePort() }),
+        expect: 'startup',
+        error: 'TransportFailedError',
+        code: 'ECONNECTION',
+      },
     ],
     invalidOptions: [
       { section: { port: 143, username: 'u', password: 'p' }, key: 'transport.host' },

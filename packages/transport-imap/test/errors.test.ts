@@ -54,6 +54,7 @@ describe.runIf(dovecot)('imap error mapping against Dovecot', () => {
       expect(failure.message).toMatch(/check transport\.username and transport\.password/);
       expect(failure.response).toMatch(/AUTHENTICATIONFAILED/);
       expect(failure.command).toBe('LOGIN');
+      expect(failure.code).toBe('EAUTH');
       expect(failure.message).not.toContain('not-the-password');
     });
 
@@ -119,6 +120,7 @@ describe.runIf(dovecot)('imap error mapping against Dovecot', () => {
       const error = await caught(transport({ port: await freePort() }).startup());
       expect(error).toBeInstanceOf(TransportFailedError);
       expect((error as Error).message).toMatch(/ECONNREFUSED/);
+      expect((error as TransportFailedError).code).toBe('ECONNECTION');
     });
 
     it('a host that never greets: TransportFailedError after `timeout`', async () => {

@@ -1,4 +1,4 @@
-import { createLineLogger, type Logger, type Message, type Transport, type TransportContext } from '@mailroom/core';
+import { createLineLogger, type Logger, type Message, type Transport, type TransportContext, TransportFailedError } from '@mailroom/core';
 import type { LogOptions } from './options.js';
 
 // Header fields that may carry secrets an application put in a message; masked in MIME dumps,
@@ -36,7 +36,8 @@ export function createLogTransport(options: LogOptions, context: TransportContex
       logger.debug('log transport started');
     },
     async deliver(message: Message) {
-      const log = logger ?? loggerFor(options, context);
+      if (!logger) throw new TransportFailedError('The log transport was not started');
+      const log = logger;
       const mime = await message.toBuffer();
       const { from, to } = message.smtpEnvelope;
       log.info(`DELIVER ${message.id} ${new Date().toISOString()} ${mime.length} ${from} ${to.join(',')}`);

@@ -23,6 +23,8 @@ describeTransport('log', {
     mimeDumps.length = 0;
   },
   readBack: async () => [...mimeDumps],
+  // The log keeps no envelope: Bcc is checked only as absent from the logged headers.
+  capabilities: { bcc: false, fullMime: true, concurrentInstances: true },
   invalidOptions: [
     { section: { level: 'loud' }, key: 'transport.level' },
     { section: { output: 'printer' }, key: 'transport.output' },

@@ -1,4 +1,5 @@
 import { dsnReader, type TransportDefinition } from '@mailroom/core';
+import { prepareMaildir } from './maildir.js';
 import { type MaildirOptions, parseOptions } from './options.js';
 import { createMaildirTransport } from './transport.js';
 
@@ -12,6 +13,10 @@ const maildirTransport: TransportDefinition<MaildirOptions> = {
   name: 'maildir',
   parseOptions,
   create: createMaildirTransport,
+  // Without `create`, the maildir must already exist: say so at mailer.start(), not at the first send.
+  check: async (options) => {
+    if (!options.create) await prepareMaildir(options);
+  },
   fromDsn: dsnReader({ location: 'directory' }),
 };
 

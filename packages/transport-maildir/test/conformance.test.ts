@@ -30,9 +30,23 @@ describeTransport('maildir', {
     directory = join(root, `maildir-${round}`);
   },
   readBack: readNew,
+  // A maildir keeps no envelope: Bcc is checked only as absent from the stored headers.
+  capabilities: { bcc: false, fullMime: true, concurrentInstances: true },
   failures: [
-    { title: 'a missing directory without create', section: () => ({ directory: join(root, 'missing') }), expect: 'startup' },
-    { title: 'a directory that is a file', section: () => ({ directory: '/dev/null', create: true }), expect: 'startup' },
+    {
+      title: 'a missing directory without create',
+      section: () => ({ directory: join(root, 'missing') }),
+      expect: 'startup',
+      error: 'MailConfigurationError',
+      key: 'transport.directory',
+    },
+    {
+      title: 'a directory that is a file',
+      section: () => ({ directory: '/dev/null', create: true }),
+      expect: 'startup',
+      error: 'MailConfigurationError',
+      key: 'transport.directory',
+    },
   ],
   invalidOptions: [
     { section: {}, key: 'transport.directory' },

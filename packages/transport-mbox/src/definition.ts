@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { dsnReader, type TransportDefinition } from '@mailroom/core';
+import { checkMailbox } from './mailbox.js';
 import { type MboxOptions, parseOptions } from './options.js';
 import { createMboxTransport } from './transport.js';
 
@@ -12,6 +14,8 @@ const mboxTransport: TransportDefinition<MboxOptions> = {
   name: 'mbox',
   parseOptions,
   create: createMboxTransport,
+  // A missing folder or an unwritable file is said at mailer.start(), not at the first send.
+  check: (options) => checkMailbox(resolve(options.file), options),
   fromDsn: dsnReader({ location: 'file' }),
 };
 

@@ -24,9 +24,23 @@ describeTransport('mbox', {
     file = join(root, `mbox-${round}`);
   },
   readBack: async () => (await readMbox(file)).map((entry) => entry.content),
+  // An mbox keeps only the envelope sender: Bcc is checked only as absent from the stored headers.
+  capabilities: { bcc: false, fullMime: true, concurrentInstances: true },
   failures: [
-    { title: 'a file in a missing folder', section: () => ({ file: join(root, 'missing', 'mbox') }), expect: 'startup' },
-    { title: 'a directory as the file', section: () => ({ file: root }), expect: 'startup' },
+    {
+      title: 'a file in a missing folder',
+      section: () => ({ file: join(root, 'missing', 'mbox') }),
+      expect: 'startup',
+      error: 'MailConfigurationError',
+      key: 'transport.file',
+    },
+    {
+      title: 'a directory as the file',
+      section: () => ({ file: root }),
+      expect: 'startup',
+      error: 'MailConfigurationError',
+      key: 'transport.file',
+    },
     {
       title: 'a lock held by a live writer past lockTimeout',
       section: async () => {

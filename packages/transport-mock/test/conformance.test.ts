@@ -10,7 +10,10 @@ describeTransport('mock', {
   reset: async () => {
     mock.outbox.length = 0;
   },
-  readBack: async () => Promise.all(mock.outbox.map((message: Message) => message.toBuffer())),
+  // The mock keeps the messages: their MIME, and the envelope they were handed with.
+  readBack: async () =>
+    Promise.all(mock.outbox.map(async (message: Message) => ({ mime: await message.toBuffer(), recipients: message.smtpEnvelope.to }))),
+  capabilities: { bcc: true, fullMime: true, concurrentInstances: true },
   failures: [
     { title: 'failure=1', section: () => ({ failure: 1 }), expect: 'TransportFailedError' },
     { title: 'success=0', section: () => ({ success: 0 }), expect: 'MessageFailedError' },

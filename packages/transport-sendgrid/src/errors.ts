@@ -16,6 +16,28 @@ export function statusOf(error: unknown): number | undefined {
   return typeof code === 'number' && (error as ClientError).response !== undefined ? code : undefined;
 }
 
+/**
+ * Seconds a 429 asks the client to wait: `Retry-After` (seconds or an HTTP
+ * date), else SendGrid's `X-RateLimit-Reset` (epoch seconds); never more
+ * than `limit` seconds; undefined when the reply does not say.
+ */
+export function retryAfterSeconds(headers: Record<string, unknown>, limit: number, now = Date.now()): number | undefined {
+  const header = (name: string) => {
+    const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+    return typeof found === 'string' || typeof found === 'number' ? String(found).trim() : undefined;
+  };
+  const retry = header('retry-after');
+  const reset = header('x-ratelimit-reset');
+  let wait: number | undefined;
+  if (retry !== undefined && /^\d+(\.\d+)?$/.test(retry)) wait = Number(retry);
+  else if (retry !== undefined && !Number.isNaN(Date.parse(retry))) wait = (Date.parse(retry) - now) / 1000;
+  else if (reset !== undefined && /^\d+$/.test(reset)) wait = Number(reset) - now / 1000;
+  return wait === undefined ? undefined : Math.min(Math.max(0, wait), limit);
+}
+
+/** axios's codes for a request that timed out. */
+const TIMEOUTS = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
 /** SendGrid's error text: each `{ message, field }` of the body's `errors`, joined. */
 function errorText(error: ClientError): string {
   const body = error.response?.body as { errors?: { message?: string; field?: string | null }[] } | string | undefined;
@@ -37,14 +59,18 @@ export function toMailError(caught: unknown, options: SendGridOptions): MailErro
   const statusCode = statusOf(caught);
   if (statusCode === undefined) {
     const code = typeof error.code === 'string' ? `${error.code}: ` : '';
+    const timedOut = typeof error.code === 'string' && TIMEOUTS.has(error.code);
     return new TransportFailedError(`Could not reach SendGrid at ${options.baseUrl}: ${code}${error.message}`, {
       cause: safeCause(caught),
+      code: timedOut ? 'ETIMEDOUT' : 'ECONNECTION',
     });
   }
   const response = errorText(error);
   const details = { cause: safeCause(caught), statusCode, response };
   const said = `(${statusCode}: ${response})`;
-  if (statusCode === 401) return new MailConfigurationError(`${options.prefix}key`, `SendGrid refused the API key ${said}`, details);
+  if (statusCode === 401) {
+    return new MailConfigurationError(`${options.prefix}key`, `SendGrid refused the API key ${said}`, { ...details, code: 'EAUTH' });
+  }
   // An unverified sender is a 403 about this message's From, not about the key.
   if (statusCode === 403 && /sender identity|from address/i.test(response)) {
     return new MessageFailedError(`SendGrid refused the sender ${said}`, details);
@@ -53,12 +79,19 @@ export function toMailError(caught: unknown, options: SendGridOptions): MailErro
     return new MailConfigurationError(
       `${options.prefix}key`,
       `SendGrid does not let this API key send mail (it needs the mail.send permission) ${said}`,
-      details,
+      { ...details, code: 'EAUTH' },
     );
   }
   if (statusCode === 404)
     return new MailConfigurationError(`${options.prefix}baseUrl`, `SendGrid's send API is not at ${options.baseUrl} ${said}`, details);
-  if (statusCode === 429) return new TransportFailedError(`SendGrid's rate limit was reached ${said}`, details);
+  if (statusCode === 429) {
+    const retryAfter = retryAfterSeconds(error.response?.headers ?? {}, options.maxRetryAfter);
+    return new TransportFailedError(`SendGrid's rate limit was reached ${said}`, {
+      ...details,
+      code: 'ETHROTTLED',
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    });
+  }
   if (statusCode >= 500) return new TransportFailedError(`SendGrid failed ${said}`, details);
   return new MessageFailedError(`SendGrid refused the message ${said}`, details);
 }

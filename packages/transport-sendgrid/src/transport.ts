@@ -3,10 +3,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { type Message, type Transport, type TransportContext, TransportFailedError, type TransportReceipt } from '@mailroom/core';
 import sendgridClient from '@sendgrid/client';
 import sendgridMail from '@sendgrid/mail';
-import { statusOf, toMailError } from './errors.js';
+import { toMailError } from './errors.js';
 import type { SendGridOptions } from './options.js';
 import { mailData } from './payload.js';
-import { retryAfter, retryPauseFor } from './retry-pause.js';
 
 type MailService = typeof sendgridMail;
 type Client = typeof sendgridClient;
@@ -47,12 +46,11 @@ function connect(options: SendGridOptions): Connection {
 
 /**
  * A transport that sends through SendGrid's v3 send API with @sendgrid/mail.
- * A 429 pauses every instance made from the same options for as long as
- * SendGrid asks (up to `maxRetryAfter`) and fails this attempt, so the
- * manager's retry comes after the pause.
+ * A 429 fails the attempt with `retryAfter` set to what SendGrid asked (up
+ * to `maxRetryAfter` seconds): the manager's backoff waits that long, and
+ * holds its other workers too.
  */
 export function createSendGridTransport(options: SendGridOptions, context: TransportContext): Transport {
-  const pause = retryPauseFor(options);
   let connection: Connection | undefined;
   return {
     get connected() {
@@ -68,7 +66,6 @@ export function createSendGridTransport(options: SendGridOptions, context: Trans
       message.validate();
       const data = await mailData(message, options);
       try {
-        await pause.wait(connection.aborter.signal);
         // The mail data is our own shape (see SendGridMail): cast to the library's type, whose attachments say `contentId`.
         const [response] = await connection.service.send(data as unknown as Parameters<MailService['send']>[0]);
         const messageId = response.headers['x-message-id'];
@@ -78,10 +75,6 @@ export function createSendGridTransport(options: SendGridOptions, context: Trans
           ...(typeof messageId === 'string' ? { messageId } : {}),
         };
       } catch (error) {
-        if (statusOf(error) === 429) {
-          const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
-          pause.extend(retryAfter(headers, options.maxRetryAfter * 1000));
-        }
         throw toMailError(error, options);
       }
     },

@@ -18,6 +18,7 @@ describeTransport('sendgrid', {
     server.reset();
   },
   readBack: async () => server.delivered(),
+  capabilities: { bcc: true, fullMime: true, concurrentInstances: true },
   failures: [
     {
       title: 'SendGrid answers 500',

@@ -8,9 +8,9 @@ import {
   silentLogger,
   TransportFailedError,
 } from '@mailroom/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import sendgrid from '../src/index.js';
-import { RetryPause, retryAfter } from '../src/retry-pause.js';
+import { retryAfterSeconds } from '../src/errors.js';
 import { type InjectedReply, SendGridServer } from './sendgrid-server.js';
 
 const server = new SendGridServer('SG.errors-key', { restrictedKey: 'SG.read-only-key', verifiedDomains: ['example.org'] });
@@ -79,6 +79,7 @@ describe('SendGrid error mapping', () => {
     expect(error.statusCode).toBe(401);
     expect(error.message).toContain('The provided authorization grant is invalid, expired, or revoked');
     expect(error.message).not.toContain('SG.revoked');
+    expect(error.code).toBe('EAUTH');
   });
 
   it('maps a key without mail.send (403) to MailConfigurationError naming transport.key', async () => {
@@ -86,6 +87,7 @@ describe('SendGrid error mapping', () => {
     expect(error).toBeInstanceOf(MailConfigurationError);
     expect(error.key).toBe('transport.key');
     expect(error.message).toContain('mail.send permission');
+    expect(error.code).toBe('EAUTH');
   });
 
   it('maps an unverified sender (403 about from) to MessageFailedError', async () => {
@@ -104,7 +106,9 @@ describe('SendGrid error mapping', () => {
   it('maps a dropped connection and a closed port to TransportFailedError', async () => {
     server.inject({ status: 0 });
     expect(await attempt()).toBeInstanceOf(TransportFailedError);
-    expect(await attempt({ baseUrl: 'http://127.0.0.1:9' })).toBeInstanceOf(TransportFailedError);
+    const refused = await attempt({ baseUrl: 'http://127.0.0.1:9' });
+    expect(refused).toBeInstanceOf(TransportFailedError);
+    expect((refused as TransportFailedError).code).toBe('ECONNECTION');
   });
 
   it('carries no request header (Authorization: Bearer SG...) anywhere in the error or its cause chain', async () => {
@@ -152,6 +156,9 @@ describe('SendGrid error mapping', () => {
       ['TransportFailedError', 500],
       ['TransportFailedError', 503],
     ]);
+    // The manager's backoff, not the transport, waits what SendGrid asked.
+    expect(retries[0]?.error).toMatchObject({ code: 'ETHROTTLED', retryAfter: 1 });
+    expect(retries[0]?.delay).toBeGreaterThanOrEqual(1000);
     expect(server.accepted).toHaveLength(1);
   });
 
@@ -165,42 +172,13 @@ describe('SendGrid error mapping', () => {
 });
 
 describe('Retry-After', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('reads seconds, an HTTP date or X-RateLimit-Reset, capped by the limit', () => {
+  it('reads seconds, an HTTP date or X-RateLimit-Reset, in seconds, capped by the limit', () => {
     const now = Date.parse('2026-03-01T10:00:00Z');
-    expect(retryAfter({ 'retry-after': '7' }, 60_000, now)).toBe(7000);
-    expect(retryAfter({ 'retry-after': 'Sun, 01 Mar 2026 10:00:30 GMT' }, 60_000, now)).toBe(30_000);
-    expect(retryAfter({ 'x-ratelimit-reset': String(now / 1000 + 12) }, 60_000, now)).toBe(12_000);
-    expect(retryAfter({ 'retry-after': '3600' }, 60_000, now)).toBe(60_000);
-    expect(retryAfter({ 'retry-after': 'soon' }, 60_000, now)).toBe(0);
-    expect(retryAfter({}, 60_000, now)).toBe(0);
-  });
-
-  it('makes every sender sharing the pause wait until it ends', async () => {
-    vi.useFakeTimers();
-    const pause = new RetryPause();
-    const signal = new AbortController().signal;
-    pause.extend(2000);
-    let passed = false;
-    const waiting = pause.wait(signal).then(() => {
-      passed = true;
-    });
-    await vi.advanceTimersByTimeAsync(1999);
-    expect(passed).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await waiting;
-    expect(passed).toBe(true);
-  });
-
-  it('stops waiting when the transport shuts down', async () => {
-    const pause = new RetryPause();
-    const aborter = new AbortController();
-    pause.extend(60_000);
-    const waiting = pause.wait(aborter.signal);
-    aborter.abort(new Error('shut down'));
-    await expect(waiting).rejects.toThrow('shut down');
+    expect(retryAfterSeconds({ 'retry-after': '7' }, 60, now)).toBe(7);
+    expect(retryAfterSeconds({ 'Retry-After': 'Sun, 01 Mar 2026 10:00:30 GMT' }, 60, now)).toBe(30);
+    expect(retryAfterSeconds({ 'x-ratelimit-reset': String(now / 1000 + 12) }, 60, now)).toBe(12);
+    expect(retryAfterSeconds({ 'retry-after': '3600' }, 60, now)).toBe(60);
+    expect(retryAfterSeconds({ 'retry-after': 'soon' }, 60, now)).toBeUndefined();
+    expect(retryAfterSeconds({}, 60, now)).toBeUndefined();
   });
 });

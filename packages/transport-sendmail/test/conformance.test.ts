@@ -31,9 +31,16 @@ describeTransport('sendmail (msmtp)', {
   reset: async () => {
     sink?.reset();
   },
-  ...(msmtp ? { readBack: async () => (sink?.messages ?? []).map((item) => item.data) } : {}),
+  ...(msmtp ? { readBack: async () => (sink?.messages ?? []).map((item) => ({ mime: item.data, recipients: item.to })) } : {}),
+  capabilities: { bcc: true, fullMime: true, concurrentInstances: true },
   failures: [
-    { title: 'a missing binary', section: () => ({ path: join(folder, 'no-such-sendmail') }), expect: 'startup' },
+    {
+      title: 'a missing binary',
+      section: () => ({ path: join(folder, 'no-such-sendmail') }),
+      expect: 'startup',
+      error: 'MailConfigurationError',
+      key: 'transport.path',
+    },
     { title: 'exit 75 (EX_TEMPFAIL)', section: () => ({ path: stubs.tempfail }), expect: 'TransportFailedError' },
     { title: 'exit 67 (EX_NOUSER)', section: () => ({ path: stubs.nouser }), expect: 'MessageFailedError' },
     { title: 'exit 65 (EX_DATAERR)', section: () => ({ path: stubs.dataerr }), expect: 'MessageFailedError' },

@@ -9,6 +9,24 @@ interface SdkError {
   detail?: string;
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number; requestId?: string };
+  /** The HTTP response, kept by the SDK on service exceptions. */
+  $response?: { headers?: Record<string, unknown> };
+}
+
+/** Network error codes that mean the request timed out rather than could not connect. */
+const TIMEOUTS = new Set(['ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'ESOCKETTIMEDOUT']);
+
+/**
+ * Seconds a throttling reply asked to wait: `Retry-After` as seconds or an
+ * HTTP date; undefined when the reply did not say.
+ */
+export function retryAfterSeconds(headers: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
+  const entry = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after');
+  const value = entry === undefined ? undefined : String(entry[1]).trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
 /** The credentials are wrong or not allowed to send: no retry can fix that, so it is a configuration error. */
@@ -76,14 +94,25 @@ export function toMailError(caught: unknown, options: SesOptions): MailError {
   if (name === 'CredentialsProviderError') {
     return new MailConfigurationError(`${options.prefix}id`, `no AWS credentials found (${error.message})`, {
       ...details,
+      code: 'EAUTH',
       expected: `${options.prefix}id and ${options.prefix}key, or credentials in the default chain (environment, ~/.aws, instance role)`,
     });
   }
   if (STALE_CREDENTIALS.has(name)) return new TransportFailedError(`SES refused stale credentials or a skewed clock: ${response}`, details);
   if (AUTHORIZATION.has(name) || statusCode === 401 || statusCode === 403) {
-    return new MailConfigurationError(`${options.prefix}key`, `SES refused the credentials from ${where}: ${response}`, details);
+    return new MailConfigurationError(`${options.prefix}key`, `SES refused the credentials from ${where}: ${response}`, {
+      ...details,
+      code: 'EAUTH',
+    });
   }
-  if (THROTTLING.has(name) || statusCode === 429) return new TransportFailedError(`SES throttled the request: ${response}`, details);
+  if (THROTTLING.has(name) || statusCode === 429) {
+    const retryAfter = retryAfterSeconds(error.$response?.headers);
+    return new TransportFailedError(`SES throttled the request: ${response}`, {
+      ...details,
+      code: 'ETHROTTLED',
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    });
+  }
   if (ACCOUNT.has(name)) return new TransportFailedError(`SES cannot send from this account now: ${response}`, details);
   if (MESSAGE.has(name)) return new MessageFailedError(`SES refused the message: ${response}`, details);
   if (name === 'NotFoundException' && options.configurationSet !== undefined) {
@@ -98,5 +127,6 @@ export function toMailError(caught: unknown, options: SesOptions): MailError {
   }
   if (statusCode !== undefined && statusCode >= 400) return new MessageFailedError(`SES refused the message: ${response}`, details);
   // No HTTP status: a network error, a timeout, or the endpoint is down.
-  return new TransportFailedError(`Could not reach SES: ${response}`, details);
+  const timedOut = TIMEOUTS.has(error.code ?? '') || TIMEOUTS.has(name);
+  return new TransportFailedError(`Could not reach SES: ${response}`, { ...details, code: timedOut ? 'ETIMEDOUT' : 'ECONNECTION' });
 }

@@ -17,9 +17,12 @@ export interface SesOptions {
   configurationSet?: string | undefined;
   /** Message tags sent with every message, as `{ name: value }` (`transport.tags.campaign`, or `"a=1,b=2"`). @default {} */
   tags: Readonly<Record<string, string>>;
-  /** Most messages per second, shared by every instance made from these options (SES's maximum send rate); 0 for no limit. @default 0 */
-  rate: number;
-  /** HTTP attempts per message inside the SDK (its own retries with backoff for throttling, 5xx and network errors). @default 3 */
+  /**
+   * HTTP attempts per message inside the SDK. 1 by default: the manager
+   * retries (with its backoff, honouring a throttling reply), so the SDK's
+   * own retries would multiply the attempts. To keep under SES's send rate,
+   * set `manager.rate`. @default 1
+   */
   attempts: number;
   /**
    * Seconds (fractions allowed) to wait for a connection, and for the socket to be idle, per HTTP
@@ -51,8 +54,7 @@ const shape = {
   token: option.string().min(1).optional(),
   endpoint: z.url({ protocol: /^https?$/ }).optional(),
   configurationSet: option.string().regex(CONFIGURATION_SET).optional(),
-  rate: option.number(0).default(0),
-  attempts: option.integer(1, 20).default(3),
+  attempts: option.integer(1, 20).default(1),
   timeout: option.number(0.001, 3600).default(30),
 };
 

@@ -10,7 +10,6 @@ import {
 } from '@mailroom/core';
 import { toMailError } from './errors.js';
 import type { SesOptions } from './options.js';
-import { sendRateFor } from './send-rate.js';
 
 function clientConfig(options: SesOptions): SESv2ClientConfig {
   return {
@@ -89,11 +88,10 @@ async function checkClient(client: SESv2Client, options: SesOptions): Promise<vo
 
 /**
  * A transport that sends through Amazon SES v2's SendEmail API with raw content.
- * Each instance has its own SDK client (and sockets); `rate` is shared by every
- * instance made from the same options.
+ * Each instance has its own SDK client (and sockets). Throttling and retries
+ * are the managers' work (`manager.rate`, their backoff honours `retryAfter`).
  */
 export function createSesTransport(options: SesOptions, context: TransportContext): Transport {
-  const rate = sendRateFor(options);
   let client: SESv2Client | undefined;
   let aborter = new AbortController();
   return {
@@ -117,7 +115,6 @@ export function createSesTransport(options: SesOptions, context: TransportContex
       if (!client) throw new TransportFailedError('The SES transport was not started');
       const input = await sendEmailInput(message, options);
       try {
-        await rate.take(aborter.signal);
         const output = await client.send(new SendEmailCommand(input), { abortSignal: aborter.signal });
         const messageId = output.MessageId ?? '';
         return { accepted: message.smtpEnvelope.to, response: `SES accepted the message as ${messageId}`, messageId };

@@ -1,9 +1,11 @@
-import { type DeliveredMessage, describeTransport } from '@mailroom/transport-test-suite';
+import { type DeliveredMime, describeTransport } from '@mailroom/transport-test-suite';
 import ses from '../src/index.js';
 import { SesEmulator } from './ses-emulator.js';
 import { SesFront } from './ses-front.js';
 
 const emulator = new SesEmulator();
+// A recording proxy: it keeps each request's raw MIME and its Destination (Bcc included), which the emulator drops.
+const recording = new SesFront(() => emulator.url);
 const throttled = new SesFront(() => emulator.url);
 const rejecting = new SesFront(() => emulator.url);
 throttled.always = { status: 429, type: 'TooManyRequestsException', message: 'Too many requests.' };
@@ -17,28 +19,30 @@ const credentials = { region: 'us-east-1', id: 'AKIDEXAMPLE', key: 'suite-secret
 
 describeTransport('ses', {
   definition: ses,
-  section: () => ({ ...credentials, endpoint: emulator.url }),
+  section: () => ({ ...credentials, endpoint: recording.url }),
   setup: async () => {
-    await Promise.all([emulator.start(), throttled.start(), rejecting.start()]);
+    await Promise.all([emulator.start(), recording.start(), throttled.start(), rejecting.start()]);
   },
   teardown: async () => {
-    await Promise.all([emulator.stop(), throttled.stop(), rejecting.stop()]);
+    await Promise.all([emulator.stop(), recording.stop(), throttled.stop(), rejecting.stop()]);
   },
-  reset: () => emulator.clear(),
-  // The emulator keeps what mailparser read from the raw MIME, not the bytes, so read it back field by field.
+  reset: async () => {
+    recording.requests.length = 0;
+    await emulator.clear();
+  },
+  // What SES was sent: the raw MIME and the Destination it was sent to.
   readBack: async () =>
-    (await emulator.emails()).map(
-      (email): DeliveredMessage => ({
-        subject: email.subject,
-        text: (email.body.text ?? '').trim(),
-        ...(email.body.html === undefined ? {} : { html: email.body.html }),
-        recipients: [...email.destination.to, ...email.destination.cc],
-        attachments: email.attachments.map((attachment) => ({
-          filename: attachment.filename ?? '',
-          content: Buffer.from(attachment.content, 'base64'),
-        })),
+    recording.requests.map(
+      (request): DeliveredMime => ({
+        mime: Buffer.from(request.Content.Raw?.Data ?? '', 'base64'),
+        recipients: [
+          ...(request.Destination?.ToAddresses ?? []),
+          ...(request.Destination?.CcAddresses ?? []),
+          ...(request.Destination?.BccAddresses ?? []),
+        ],
       }),
     ),
+  capabilities: { bcc: true, fullMime: true, concurrentInstances: true },
   failures: [
     {
       title: 'SES throttles (429)',
@@ -60,7 +64,7 @@ describeTransport('ses', {
     { section: { id: 'AKIDEXAMPLE' }, key: 'transport.key' },
     { section: { key: 'secret' }, key: 'transport.id' },
     { section: { endpoint: 'not a url' }, key: 'transport.endpoint' },
-    { section: { rate: -1 }, key: 'transport.rate' },
+    { section: { attempts: 0 }, key: 'transport.attempts' },
     { section: { tags: { campaign: 'spring sale' } }, key: 'transport.tags.campaign' },
     { section: { 'tags.bad name': 'x' }, key: 'transport.tags.bad name' },
     { section: { configurationSet: 'has space' }, key: 'transport.configurationSet' },

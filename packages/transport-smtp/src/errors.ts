@@ -19,6 +19,28 @@ export interface ErrorContext {
   server: string;
   tls: string;
   redact: Redactor;
+  /** The dotted prefix of the options (`transport.`), to name the credential key when the login is refused. @default 'transport.' */
+  prefix?: string;
+}
+
+/** nodemailer's codes, kept as our stable codes; socket-level ones become ECONNECTION. */
+const STABLE_CODES: Record<string, string> = {
+  ECONNECTION: 'ECONNECTION',
+  ESOCKET: 'ECONNECTION',
+  ETIMEDOUT: 'ETIMEDOUT',
+  ETLS: 'ETLS',
+  EAUTH: 'EAUTH',
+  ENOAUTH: 'EAUTH',
+  EDNS: 'EDNS',
+  EPROTOCOL: 'EPROTOCOL',
+};
+
+/** Seconds a 4xx reply asks to wait, when its text says (`try again in 30 seconds`); 421 without one says nothing. */
+export function retryAfterOf(response: string | undefined): number | undefined {
+  const match = /\b(?:in|after)\s+(\d{1,5})\s*(s|sec|secs|seconds?|m|min|mins|minutes?)\b/i.exec(response ?? '');
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  return /^m/i.test(match[2] as string) ? amount * 60 : amount;
 }
 
 const NETWORK_WORDS: Record<string, string> = {
@@ -100,6 +122,16 @@ export function mapSmtpError(error: unknown, context: ErrorContext): MailError {
   if (failure.response) failure.response = redact(failure.response);
   const code = failure.responseCode;
   const command = failure.command;
+  if (code !== undefined && code >= 400 && code < 500) {
+    const retryAfter = retryAfterOf(failure.response);
+    if (retryAfter !== undefined) facts.retryAfter = retryAfter;
+  }
+  // A refused login (5xx), or credentials for a server that offers no AUTH, is the same in every
+  // transport: a MailConfigurationError with code EAUTH, never retried. A 4xx (454) is temporary.
+  if ((failure.code === 'EAUTH' && !isTemporaryReply(code)) || failure.code === 'ENOAUTH') {
+    const key = `${context.prefix ?? 'transport.'}${failure.code === 'ENOAUTH' ? 'username' : 'password'}`;
+    return new MailConfigurationError(key, `SMTP ${server}: ${connectionProblem(failure, context)}${reply}`, { ...facts, code: 'EAUTH' });
+  }
   if (failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE') {
     if (command === 'API') return new MessageFailedError(`SMTP ${server}: the message cannot be sent (${redact(failure.message)})`, facts);
     if (command === 'MAIL FROM' && code === undefined) {
@@ -109,17 +141,28 @@ export function mapSmtpError(error: unknown, context: ErrorContext): MailError {
     if (isTemporary(code)) return new TransportFailedError(`SMTP ${server} deferred ${stage}${reply}`, facts);
     return new MessageFailedError(`SMTP ${server} refused ${stage}${reply}`, facts);
   }
-  const system = failure.originalCode ?? failure.code;
-  if (system && CERTIFICATE_CODE.test(system)) {
+  const system = failure.originalCode ?? '';
+  const raw = failure.originalCode ?? failure.code;
+  if (raw && CERTIFICATE_CODE.test(raw)) {
     // Another attempt meets the same certificate: a matter of what to trust, not retried.
     return new MailConfigurationError(
-      'transport.cafile',
-      `SMTP ${server}: the server certificate failed verification (${system}: ${failure.message})`,
+      `${context.prefix ?? 'transport.'}cafile`,
+      `SMTP ${server}: the server certificate failed verification (${raw}: ${failure.message})`,
       {
         ...facts,
+        code: 'ETLS',
         expected: 'the CA that signed it in transport.cafile, or a server whose certificate the system trusts',
       },
     );
   }
-  return new TransportFailedError(`SMTP ${server}: ${connectionProblem(failure, context)}${reply}`, facts);
+  const stable = TLS_CODE.test(system) ? 'ETLS' : STABLE_CODES[failure.code ?? ''];
+  return new TransportFailedError(`SMTP ${server}: ${connectionProblem(failure, context)}${reply}`, {
+    ...facts,
+    ...(stable === undefined ? {} : { code: stable }),
+  });
+}
+
+/** A 4xx reply: the server says try again later. */
+function isTemporaryReply(code: number | undefined): boolean {
+  return code !== undefined && code >= 400 && code < 500;
 }

@@ -17,8 +17,17 @@ describeTransport('smtp', {
     await refused.stop();
   },
   reset: async () => sink.reset(),
-  readBack: async () => sink.messages.map((message) => message.data),
-  failures: [{ title: 'connection refused', section: () => ({ host: refused.host, port: refused.port }), expect: 'startup' }],
+  readBack: async () => sink.messages.map((message) => ({ mime: message.data, recipients: message.to })),
+  capabilities: { bcc: true, fullMime: true, concurrentInstances: true },
+  failures: [
+    {
+      title: 'connection refused',
+      section: () => ({ host: refused.host, port: refused.port }),
+      expect: 'startup',
+      error: 'TransportFailedError',
+      code: 'ECONNECTION',
+    },
+  ],
   invalidOptions: [
     { section: { port: 70000 }, key: 'transport.port' },
     { section: { port: 'twenty-five' }, key: 'transport.port' },

@@ -47,9 +47,10 @@ describe('AUTH', () => {
     expect(secureSink.messages.at(-1)).toMatchObject({ user: USERNAME, secure: true });
   });
 
-  it('wrong credentials are TransportFailed, and the error shows no credential', async () => {
+  it('wrong credentials are a MailConfigurationError with code EAUTH (as in every transport), showing no credential', async () => {
     const error = await rejection(transportFor(sink, { username: USERNAME, password: 'WRONG-password' }).startup());
-    expect(error).toBeInstanceOf(TransportFailedError);
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error).toMatchObject({ code: 'EAUTH', key: 'transport.password', responseCode: 535 });
     expect(error.message).toMatch(/authentication failed.*535/);
     expectNoCredentials(everything(error));
   });
@@ -60,6 +61,8 @@ describe('AUTH', () => {
     const error = await rejection(mailer.send(testMessage(2)));
     await mailer.stop();
     expect(error).toBeInstanceOf(DeliveryFailedError);
+    // A refused login is not retried: the same credentials would be refused again.
+    expect((error as DeliveryFailedError).attempts).toBe(1);
     expectNoCredentials(everything(error));
   });
 });

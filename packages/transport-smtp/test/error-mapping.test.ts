@@ -31,6 +31,7 @@ describe('failures below SMTP are TransportFailed', () => {
     const error = await rejection(transportFor(sink).startup());
     expect(error).toBeInstanceOf(TransportFailedError);
     expect(error.message).toMatch(/connection refused/);
+    expect(error.code).toBe('ECONNECTION');
   });
 
   it('connection reset', async () => {
@@ -45,6 +46,7 @@ describe('failures below SMTP are TransportFailed', () => {
     const error = await failureOf(sink, { timeout: 0.3 });
     expect(error).toBeInstanceOf(TransportFailedError);
     expect(error.message).toMatch(/timed out waiting for a reply/);
+    expect(error.code).toBe('ETIMEDOUT');
   });
 
   it('a server certificate that fails verification: a configuration error naming transport.cafile, not retried', async () => {
@@ -53,6 +55,7 @@ describe('failures below SMTP are TransportFailed', () => {
     expect(error).toBeInstanceOf(MailConfigurationError);
     expect(error).toMatchObject({ key: 'transport.cafile' });
     expect(error.message).toMatch(/certificate failed verification/);
+    expect(error.code).toBe('ETLS');
   });
 
   it('the connection dropped in the middle of DATA; the sink kept nothing', async () => {
@@ -65,6 +68,17 @@ describe('failures below SMTP are TransportFailed', () => {
 });
 
 describe('4xx replies are TransportFailed', () => {
+  it('a 4xx that says how long to wait gives retryAfter, which the manager honours', async () => {
+    const sink = await sinkWith({ mailFromReply: { code: 421, text: '4.7.0 Too many connections, try again in 2 seconds' } });
+    const error = await failureOf(sink);
+    expect(error).toBeInstanceOf(TransportFailedError);
+    expect(error).toMatchObject({ responseCode: 421, retryAfter: 2 });
+    const minutes = await failureOf(
+      await sinkWith({ mailFromReply: { code: 450, text: '4.7.1 Greylisted, please retry after 5 minutes' } }),
+    );
+    expect(minutes.retryAfter).toBe(300);
+  });
+
   it('421 to MAIL FROM (the server closes the connection)', async () => {
     const sink = await sinkWith({ closeAfter: 1 });
     const transport = transportFor(sink);

@@ -1,14 +1,26 @@
 import type { ConfigSection, TransportDefinition } from '@mailroom/core';
+import type { SuiteContext } from './suite-context.js';
 
-/** A delivered message as a peer reports it when it does not keep MIME (an HTTP API, say). */
+/** A delivered message as the suite compares it, whatever the peer kept. */
 export interface DeliveredMessage {
   subject: string;
   text: string;
   html?: string;
-  /** Envelope or API recipients, when the peer knows them. */
+  /** Envelope or API recipients, when the peer knows them (Bcc recipients included). */
   recipients?: string[];
   attachments?: { filename: string; content: Buffer }[];
+  /** The header block as delivered, when the peer kept the MIME: checked for Bcc. */
+  headerBlock?: string;
 }
+
+/** MIME bytes and the envelope recipients they were delivered to (an SMTP sink, a sendmail sink). */
+export interface DeliveredMime {
+  mime: Buffer;
+  recipients: string[];
+}
+
+/** What `readBack` may return per message: MIME bytes, MIME with its envelope, or peer-reported fields. */
+export type ReadBackItem = Buffer | DeliveredMime | DeliveredMessage;
 
 /** An expected failure: a configuration under which delivery must fail as stated. */
 export interface FailureCase {
@@ -16,14 +28,34 @@ export interface FailureCase {
   title: string;
   /** The transport section that leads to the failure. */
   section: () => ConfigSection | Promise<ConfigSection>;
-  /** Where it fails and with which class: `startup` (any error at startup) or the error's class name at delivery. */
+  /** Where it fails: `startup`, or at delivery with the error's class name. */
   expect: 'startup' | 'TransportFailedError' | 'MessageFailedError';
+  /** With `expect: 'startup'`: the class startup() must throw (required there). */
+  error?: 'MailConfigurationError' | 'TransportFailedError' | 'MessageFailedError';
+  /** The error's stable code, when the case pins it (`EAUTH`, `ECONNECTION`, `ECONFIG`...). */
+  code?: string;
+  /** With `expect: 'startup'` and a MailConfigurationError: the full dotted key it must name. */
+  key?: string;
 }
 
 /** A configuration that must be refused, and the full dotted key the error names. */
 export interface InvalidOptionsCase {
   section: ConfigSection;
   key: string;
+}
+
+/** What the transport can do; each transport passes its real values. */
+export interface TransportCapabilities {
+  /**
+   * Bcc recipients are delivered through the envelope or API call, and
+   * `readBack` reports `recipients` for each message, so the suite checks
+   * that they are there (and, where it gets the MIME, never in the headers).
+   */
+  bcc: boolean;
+  /** Read-back includes attachments and non-ASCII bodies. */
+  fullMime: boolean;
+  /** Several instances may deliver at the same time. */
+  concurrentInstances: boolean;
 }
 
 /** What a transport package hands the conformance suite. */
@@ -40,19 +72,12 @@ export interface TransportSuiteOptions {
   reset?: () => Promise<void>;
   /**
    * Everything delivered since the last reset: MIME bytes (parsed by the
-   * suite with mailparser, an independent reader) or peer-reported fields.
-   * Without it, only error behaviour is checked.
+   * suite with mailparser, an independent reader), MIME with its envelope
+   * recipients, or peer-reported fields. Without it, only error behaviour is checked.
    */
-  readBack?: () => Promise<(Buffer | DeliveredMessage)[]>;
-  /** Switches for what the transport can do. */
-  capabilities?: {
-    /** Bcc recipients are delivered (in the envelope or API call). @default true */
-    bcc?: boolean;
-    /** Read-back includes attachments and non-ASCII bodies. @default true */
-    fullMime?: boolean;
-    /** Several instances may deliver at the same time. @default true */
-    concurrentInstances?: boolean;
-  };
+  readBack?: () => Promise<ReadBackItem[]>;
+  /** What the transport can do. */
+  capabilities: TransportCapabilities;
   /** Messages delivered on one instance in the "many messages" test. @default 25 */
   messages?: number;
   /** Failures to check. */
@@ -61,4 +86,9 @@ export interface TransportSuiteOptions {
   invalidOptions?: InvalidOptionsCase[];
   /** Timeout per test in milliseconds. @default 30000 */
   timeout?: number;
+  /**
+   * More tests of the transport's own, registered inside the suite's
+   * `describe` (so setup, teardown and reset apply to them too).
+   */
+  additionalTests?: (context: SuiteContext) => void;
 }

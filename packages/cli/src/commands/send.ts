@@ -8,7 +8,10 @@ import {
   MailConfigurationError,
   MailError,
   Mailer,
+  MailerNotRunningError,
   type MessageFields,
+  MessageFailedError,
+  TransportFailedError,
 } from '@mailroom/core';
 import type { Command } from 'commander';
 
@@ -47,6 +50,8 @@ export interface SendOptions {
   json?: boolean;
   /** Log at info level (with `transport.debug=true`, the SMTP conversation). */
   verbose?: boolean;
+  /** Check that the transport can connect (or write) and send nothing. */
+  verify?: boolean;
 }
 
 /** Where `runSend` writes and reads. */
@@ -112,13 +117,14 @@ function messageFields(options: SendOptions, text: string | undefined, html: str
 }
 
 function exitFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof MailConfigurationError) return SEND_EXIT.usage;
-  if (error instanceof DeliveryFailedError) {
+  if (error instanceof UsageError || MailConfigurationError.isInstance(error)) return SEND_EXIT.usage;
+  if (DeliveryFailedError.isInstance(error)) {
     const cause = error.cause;
-    if (MailError.isMailError(cause) && cause.code === 'ECONFIG') return SEND_EXIT.usage;
-    return MailError.isMailError(cause) && cause.code === 'EMESSAGE' ? SEND_EXIT.refused : SEND_EXIT.temporary;
+    if (MailConfigurationError.isInstance(cause)) return SEND_EXIT.usage;
+    return MessageFailedError.isInstance(cause) ? SEND_EXIT.refused : SEND_EXIT.temporary;
   }
-  if (MailError.isMailError(error)) return error.code === 'ENOTRUNNING' ? SEND_EXIT.temporary : SEND_EXIT.usage;
+  if (TransportFailedError.isInstance(error) || MailerNotRunningError.isInstance(error)) return SEND_EXIT.temporary;
+  if (MailError.isMailError(error)) return SEND_EXIT.usage;
   return SEND_EXIT.refused;
 }
 
@@ -127,6 +133,14 @@ export function refusal(code: number | undefined, response: string | undefined):
   if (response === undefined || response === '') return code === undefined ? 'refused' : String(code);
   if (code === undefined || response.startsWith(`${code} `) || response === String(code)) return response;
   return `${code} ${response}`;
+}
+
+/** `--verify`: checks the transport as mailer.verify() does and sends nothing. */
+async function runVerify(mailer: Mailer, io: SendIo, json: boolean): Promise<number> {
+  await mailer.verify();
+  if (json) io.out(JSON.stringify({ verified: true }));
+  else io.out('verified: the transport started, and shut down again; nothing was sent');
+  return SEND_EXIT.sent;
 }
 
 function report(result: DeliveryResult, io: SendIo, json: boolean): number {
@@ -174,6 +188,7 @@ export async function runSend(options: SendOptions, io: SendIo = processIo): Pro
     // The failure of the one message is reported below, once; the Mailer's own line about it is kept for --verbose.
     const write = verbose ? io.err : (line: string) => (line.startsWith('ERROR mailroom: delivery failed') ? undefined : io.err(line));
     mailer = new Mailer(config, { logger: createLineLogger({ level: verbose ? 'info' : 'warn', name: 'mailroom', write }) });
+    if (options.verify) return await runVerify(mailer, io, options.json === true);
     const message = mailer.new(messageFields(options, await body(options.text, io), await body(options.html, io)));
     for (const path of options.attach ?? []) message.attach(path);
     message.validate();
@@ -181,7 +196,7 @@ export async function runSend(options: SendOptions, io: SendIo = processIo): Pro
     return report(await message.send(), io, options.json === true);
   } catch (error) {
     const code = exitFor(error);
-    const reason = error instanceof DeliveryFailedError ? `not sent: ${error.reason}` : (error as Error).message;
+    const reason = DeliveryFailedError.isInstance(error) ? `not sent: ${error.reason}` : (error as Error).message;
     if (options.json) io.out(JSON.stringify({ sent: false, exitCode: code, error: reason }));
     io.err(`mailroom send: ${reason}`);
     const hint = hintFor(error);
@@ -211,6 +226,7 @@ export function registerSend(program: Command): void {
     .option('--set <key=value>', 'override one configuration key in dot notation; repeat for more', collect)
     .option('--json', 'print the result as one JSON object on stdout')
     .option('--verbose', 'log at info level (with --set transport.debug=true: the SMTP conversation)')
+    .option('--verify', 'check that the transport can connect (or write), send nothing, and exit')
     .addHelpText(
       'after',
       [

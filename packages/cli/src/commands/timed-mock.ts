@@ -1,4 +1,4 @@
-import type { Message, Transport, TransportDefinition } from '@mailroom/core';
+import type { Message, Transport, TransportDefinition, TransportReceipt } from '@mailroom/core';
 import mock from '@mailroom/transport-mock';
 
 /** The receipt of a timed delivery: the transport's own, plus when the attempt began. */
@@ -14,7 +14,7 @@ function timed(transport: Transport): Transport {
     get connected() {
       return transport.connected;
     },
-    async deliver(message: Message): Promise<unknown> {
+    async deliver(message: Message): Promise<TransportReceipt> {
       const deliveryStarted = performance.now();
       const receipt = await transport.deliver(message);
       return { ...(typeof receipt === 'object' && receipt !== null ? receipt : {}), deliveryStarted } satisfies TimedReceipt;

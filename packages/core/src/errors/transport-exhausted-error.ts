@@ -1,3 +1,4 @@
+import type { TransportReceipt } from '../contract/receipt.js';
 import { MailError, type MailErrorDetails } from './mail-error.js';
 
 /**
@@ -7,8 +8,8 @@ import { MailError, type MailErrorDetails } from './mail-error.js';
  * instance for the next one. `receipt` is what `deliver` would have returned.
  */
 export class TransportExhaustedError extends MailError {
-  readonly receipt?: unknown;
-  constructor(message = 'The transport is exhausted', details: MailErrorDetails & { receipt?: unknown } = {}) {
+  readonly receipt?: TransportReceipt;
+  constructor(message = 'The transport is exhausted', details: MailErrorDetails & { receipt?: TransportReceipt } = {}) {
     super('EEXHAUSTED', message, details);
     if (details.receipt !== undefined) this.receipt = details.receipt;
   }

@@ -1,11 +1,14 @@
-import type { DeliveryResult, RecipientRejection, TransportReceipt } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
+import type { RecipientRejection, TransportReceipt } from '../contract/receipt.js';
 import { DeliveryFailedError } from '../errors/delivery-failed-error.js';
 import { MailError } from '../errors/mail-error.js';
 import { TransportExhaustedError } from '../errors/transport-exhausted-error.js';
+import { buildOnce } from './build-message.js';
 import type { Message } from '../message/message.js';
 import type { Job } from './job.js';
-import type { ManagerContext } from './manager.js';
-import { backoffDelay, isPermanent, reasonOf } from './retry-policy.js';
+import type { ManagerContext } from '../contract/manager.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { backoffDelay, isPermanent, reasonOf, retryAfterOf } from './retry-policy.js';
 import type { TransportSlot } from './transport-slot.js';
 
 /** What one attempt came to. */
@@ -18,12 +21,10 @@ export type AttemptOutcome =
 export interface RetrySettings {
   /** First backoff, in milliseconds; doubled per attempt. */
   backoff: number;
-  /** Longest backoff, in milliseconds. */
+  /** Longest backoff, in milliseconds (a peer's `retryAfter` may ask for more). */
   maxBackoff: number;
-}
-
-function isExhausted(error: unknown): error is TransportExhaustedError {
-  return error instanceof TransportExhaustedError || (MailError.isMailError(error) && error.code === 'EEXHAUSTED');
+  /** Seconds building a message's MIME may take; 0 for no limit. */
+  buildTimeout: number;
 }
 
 /**
@@ -38,16 +39,18 @@ export async function attemptDelivery(
   transportName: string,
   context: ManagerContext,
   settings: RetrySettings,
+  limiter?: RateLimiter,
 ): Promise<AttemptOutcome> {
   job.attempts += 1;
   const { observer } = context;
   observer.attemptStarted();
   try {
+    await buildOnce(job.message, settings.buildTimeout);
     const transport = slot.current ?? (await slot.acquire());
     const receipt = await transport.deliver(job.message);
     return { kind: 'delivered', result: deliveryResult(job, transportName, receipt) };
   } catch (error) {
-    if (isExhausted(error)) {
+    if (TransportExhaustedError.isInstance(error)) {
       await slot.discard();
       return { kind: 'delivered', result: deliveryResult(job, transportName, error.receipt) };
     }
@@ -60,7 +63,10 @@ export async function attemptDelivery(
       const reason = `transport failed on all ${job.attempts} attempts; last error: ${reasonOf(error)}`;
       return { kind: 'failed', error: failure(job, reason, error) };
     }
-    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff);
+    const retryAfter = retryAfterOf(error);
+    const delay = backoffDelay(job.attempts, settings.backoff, settings.maxBackoff, retryAfter);
+    // The peer asked everyone to wait (a rate limit is per account): hold every worker, not only this one.
+    if (retryAfter !== undefined) limiter?.hold(delay);
     observer.retry({ message: job.message, attempt: job.attempts, error, delay });
     return { kind: 'retry', delay };
   } finally {
@@ -76,6 +82,7 @@ function failure(job: Job, reason: string, cause: unknown): DeliveryFailedError<
     ...(facts?.responseCode === undefined ? {} : { responseCode: facts.responseCode }),
     ...(facts?.statusCode === undefined ? {} : { statusCode: facts.statusCode }),
     ...(facts?.response === undefined ? {} : { response: facts.response }),
+    ...(facts?.retryAfter === undefined ? {} : { retryAfter: facts.retryAfter }),
   });
 }
 
@@ -94,9 +101,9 @@ class Delivery implements DeliveryResult {
     readonly message: Message,
     readonly transport: string,
     readonly attempts: number,
-    readonly receipt: unknown,
+    readonly receipt: TransportReceipt | undefined,
   ) {
-    const known = (typeof receipt === 'object' && receipt !== null ? receipt : {}) as TransportReceipt;
+    const known: TransportReceipt = typeof receipt === 'object' && receipt !== null ? receipt : {};
     this.rejected = known.rejected ?? [];
     this.#accepted = known.accepted;
     if (known.response !== undefined) this.response = known.response;
@@ -122,6 +129,6 @@ class Delivery implements DeliveryResult {
   }
 }
 
-function deliveryResult(job: Job, transport: string, receipt: unknown): DeliveryResult {
-  return new Delivery(job.message, transport, job.attempts, receipt);
+function deliveryResult(job: Job, transport: string, receipt: TransportReceipt | void): DeliveryResult {
+  return new Delivery(job.message, transport, job.attempts, receipt ?? undefined);
 }

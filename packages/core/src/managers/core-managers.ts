@@ -1,7 +1,7 @@
 import { dynamicManager } from './dynamic-manager.js';
 import { futuresManager } from './futures-manager.js';
 import { immediateManager } from './immediate-manager.js';
-import type { ManagerDefinition } from './manager.js';
+import type { ManagerDefinition } from '../contract/manager.js';
 
 /** The managers built into the core, by name. */
 export const coreManagers: Record<string, ManagerDefinition<never>> = {

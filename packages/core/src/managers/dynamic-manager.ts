@@ -1,11 +1,11 @@
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
 import { attemptDelivery } from './attempt.js';
 import { createJob, type Job } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
 import { JobQueue } from './job-queue.js';
-import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
 import { type DynamicOptions, parseDynamicOptions } from './manager-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TransportSlot } from './transport-slot.js';
@@ -46,7 +46,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
   }
 
   async function work(): Promise<void> {
-    const slot = new TransportSlot(transports, context.observer, context.logger);
+    const slot = new TransportSlot(transports, context.observer, context.logger, options);
     try {
       for (let done = 0; done < options.divisor; done += 1) {
         const pending = nextJob();
@@ -54,7 +54,11 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
         if (!job) break;
         const wait = limiter.take();
         if (wait) await wait;
-        const outcome = await attemptDelivery(job, slot, transports.name, context, options);
+        if (isStopped()) {
+          book.reject(job, stoppedError());
+          break;
+        }
+        const outcome = await attemptDelivery(job, slot, transports.name, context, options, limiter);
         book.apply(job, outcome, enqueue);
       }
     } finally {
@@ -88,6 +92,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
 
   return {
     async startup() {
+      book.resume();
       queue = new JobQueue(options.queue);
       state = 'running';
     },
@@ -116,6 +121,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
         await book.whenIdle();
       }
       state = 'stopped';
+      limiter.release();
       queue.wakeAll();
       for (const job of queue.drain()) book.reject(job, stoppedError());
       book.cancelRetries();

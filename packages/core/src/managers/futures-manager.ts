@@ -1,11 +1,11 @@
 import PQueue from 'p-queue';
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
 import { attemptDelivery } from './attempt.js';
 import { createJob, type Job } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
-import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
 import { type FuturesOptions, parseFuturesOptions } from './manager-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TransportSlot } from './transport-slot.js';
@@ -35,7 +35,11 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
     try {
       const wait = limiter.take();
       if (wait) await wait;
-      outcome = await attemptDelivery(job, slot, transports.name, context, options);
+      if (cancelled) {
+        book.reject(job, stoppedError());
+        return;
+      }
+      outcome = await attemptDelivery(job, slot, transports.name, context, options, limiter);
     } finally {
       free.push(slot);
     }
@@ -56,8 +60,9 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
 
   return {
     async startup() {
+      book.resume();
       queue = new PQueue({ concurrency: options.workers });
-      slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger));
+      slots = Array.from({ length: options.workers }, () => new TransportSlot(transports, context.observer, context.logger, options));
       free = [...slots];
       running = true;
       cancelled = false;
@@ -77,6 +82,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       const stopping = queue;
       queue = undefined;
       cancelled = true;
+      limiter.release();
       book.cancelRetries();
       await book.whenIdle();
       await stopping?.onIdle();

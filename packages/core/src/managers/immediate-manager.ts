@@ -1,10 +1,10 @@
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
 import { attemptDelivery } from './attempt.js';
 import { createJob } from './job.js';
-import { JobBook } from './job-book.js';
-import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from './manager.js';
+import { JobBook, stoppedError } from './job-book.js';
+import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
 import { type ImmediateOptions, parseImmediateOptions } from './manager-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TransportSlot } from './transport-slot.js';
@@ -13,13 +13,19 @@ import { TransportSlot } from './transport-slot.js';
  * Delivers in the caller's call on one transport, with no queue. Calls made
  * at the same time take turns on that transport (one connection, one
  * message at a time); a retry waits its backoff without holding the turn.
+ * `shutdown()` lets every accepted message finish (retries included) unless
+ * told not to drain.
  */
 export function createImmediateManager(options: ImmediateOptions, transports: TransportFactory, context: ManagerContext): Manager {
   let slot: TransportSlot | undefined;
   let turn: Promise<void> = Promise.resolve();
-  let running = false;
+  // 'draining': no new message is accepted, those accepted are delivered.
+  let state: 'stopped' | 'running' | 'draining' = 'stopped';
+  const isStopped = (): boolean => state === 'stopped';
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
+  // Retries waiting for their backoff; shutdown({ drain: false }) cuts them short.
+  const sleepers = new Set<() => void>();
 
   async function takeTurn(): Promise<() => void> {
     const previous = turn;
@@ -31,20 +37,33 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
     return release;
   }
 
+  function sleep(milliseconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, milliseconds);
+      sleepers.add(wake);
+    });
+  }
+
   async function run(message: Message): Promise<DeliveryResult> {
     const { job, promise } = createJob(message);
     book.open();
+    const current = slot as TransportSlot;
     for (;;) {
       const release = await takeTurn();
-      if (!running || !slot) {
+      if (state === 'stopped') {
         release();
-        book.reject(job, new MailerNotRunningError());
+        book.reject(job, stoppedError());
         return promise;
       }
       let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
       try {
         await limiter.take();
-        outcome = await attemptDelivery(job, slot, transports.name, context, options);
+        outcome = await attemptDelivery(job, current, transports.name, context, options, limiter);
       } finally {
         release();
       }
@@ -52,22 +71,28 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
         book.apply(job, outcome, () => {});
         return promise;
       }
-      await new Promise((resolve) => setTimeout(resolve, outcome.delay));
+      // stop({ drain: false }) may have come while this attempt was under way.
+      if (!isStopped()) await sleep(outcome.delay);
     }
   }
 
   return {
     async startup() {
-      slot = new TransportSlot(transports, context.observer, context.logger);
-      running = true;
+      slot = new TransportSlot(transports, context.observer, context.logger, options);
+      state = 'running';
     },
     deliver(message) {
-      if (!running) return Promise.reject(new MailerNotRunningError());
+      if (state !== 'running') return Promise.reject(new MailerNotRunningError());
       return run(message);
     },
-    async shutdown() {
-      running = false;
+    async shutdown({ drain = true } = {}) {
+      state = drain ? 'draining' : 'stopped';
+      if (!drain) {
+        for (const wake of [...sleepers]) wake();
+        limiter.release();
+      }
       await book.whenIdle();
+      state = 'stopped';
       await slot?.discard();
       slot = undefined;
     },

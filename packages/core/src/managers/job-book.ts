@@ -11,6 +11,8 @@ export class JobBook {
   #outstanding = 0;
   #idle: (() => void)[] = [];
   readonly #retrying = new Map<Job, ReturnType<typeof setTimeout>>();
+  // Set by cancelRetries() (stop without drain): a retry asked for after it is refused at once.
+  #stopped = false;
 
   /** Jobs accepted and not yet settled, including those waiting for a retry. */
   get outstanding(): number {
@@ -27,6 +29,10 @@ export class JobBook {
    * after the retry delay. Returns true when the job is settled.
    */
   apply(job: Job, outcome: AttemptOutcome, requeue: (job: Job) => void): boolean {
+    if (outcome.kind === 'retry' && this.#stopped) {
+      this.reject(job, stoppedError());
+      return true;
+    }
     if (outcome.kind === 'retry') {
       const timer = setTimeout(() => {
         this.#retrying.delete(job);
@@ -47,8 +53,14 @@ export class JobBook {
     this.close();
   }
 
-  /** Rejects every job waiting for a retry; returns how many. */
+  /** Accepts retries again (at startup, after a stop without drain). */
+  resume(): void {
+    this.#stopped = false;
+  }
+
+  /** Rejects every job waiting for a retry, and any retry asked for until {@link resume}; returns how many. */
   cancelRetries(): number {
+    this.#stopped = true;
     const count = this.#retrying.size;
     for (const [job, timer] of this.#retrying) {
       clearTimeout(timer);

@@ -1,4 +1,5 @@
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from '../contract/delivery-result.js';
+import { forgetBuiltBytes } from '../message/built-bytes.js';
 import type { Message } from '../message/message.js';
 
 /** One message on its way through a manager. */
@@ -18,5 +19,12 @@ export function createJob(message: Message): { job: Job; promise: Promise<Delive
     resolve = onResolve;
     reject = onReject;
   });
-  return { job: { message, attempts: 0, resolve, reject }, promise };
+  // Once settled, the message is the caller's again: later changes are built afresh.
+  const settle =
+    <T>(action: (value: T) => void) =>
+    (value: T): void => {
+      forgetBuiltBytes(message);
+      action(value);
+    };
+  return { job: { message, attempts: 0, resolve: settle(resolve), reject: settle(reject) }, promise };
 }

@@ -9,6 +9,12 @@ export const commonManagerShape = {
   backoff: option.integer(0).default(10),
   /** Longest retry delay in milliseconds. @default 2000 */
   maxBackoff: option.integer(0).default(2000),
+  /** Seconds a transport's `startup()` may take before it counts as failed; 0 for no limit. @default 60 */
+  startupTimeout: option.number(0).default(60),
+  /** Seconds a transport's `shutdown()` may take before it is given up on (logged, counted); 0 for no limit. @default 10 */
+  shutdownTimeout: option.number(0).default(10),
+  /** Seconds building a message (function bodies included) may take before it fails; 0 for no limit. @default 60 */
+  buildTimeout: option.number(0).default(60),
 };
 
 /** Options of the managers that queue. */
@@ -23,9 +29,18 @@ const queueingShape = {
 
 /** Parsed options of the Immediate manager. */
 export interface ImmediateOptions {
+  /** Most deliveries per second across all workers; 0 for no limit. @default 0 */
   rate: number;
+  /** First retry delay in milliseconds, doubled per attempt. @default 10 */
   backoff: number;
+  /** Longest retry delay in milliseconds (a peer's `retryAfter` may ask for more). @default 2000 */
   maxBackoff: number;
+  /** Seconds a transport's `startup()` may take; 0 for no limit. @default 60 */
+  startupTimeout: number;
+  /** Seconds a transport's `shutdown()` may take; 0 for no limit. @default 10 */
+  shutdownTimeout: number;
+  /** Seconds building a message may take; 0 for no limit. @default 60 */
+  buildTimeout: number;
 }
 
 /** Parsed options of the Futures manager. */

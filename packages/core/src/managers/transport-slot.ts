@@ -1,7 +1,15 @@
-import { MailConfigurationError } from '../errors/configuration-error.js';
+import { TransportFailedError } from '../errors/transport-failed-error.js';
 import type { Logger } from '../logger.js';
-import type { Transport } from '../transports/transport.js';
-import type { DeliveryObserver, TransportFactory } from './manager.js';
+import type { Transport } from '../contract/transport.js';
+import { bounded } from './bounded.js';
+import type { DeliveryObserver, TransportFactory } from '../contract/manager.js';
+import { reasonOf } from './retry-policy.js';
+
+/** How long a transport's `startup()` and `shutdown()` may take, in seconds (0: no limit). */
+export interface LifecycleLimits {
+  startupTimeout: number;
+  shutdownTimeout: number;
+}
 
 /**
  * One worker's transport: created and started on first use, reused for every
@@ -15,36 +23,67 @@ export class TransportSlot {
     private readonly factory: TransportFactory,
     private readonly observer: DeliveryObserver,
     private readonly logger: Logger,
+    private readonly limits: LifecycleLimits = { startupTimeout: 0, shutdownTimeout: 0 },
   ) {}
 
-  /** The started transport, creating and starting one when there is none. */
+  /**
+   * The started transport, creating and starting one when there is none.
+   * @throws what `startup()` threw, or TransportFailedError when it took longer than `startupTimeout`.
+   */
   async acquire(): Promise<Transport> {
     if (this.current) return this.current;
     const transport = this.factory.create();
     this.observer.transportCreated();
     try {
-      await transport.startup();
+      await startTransport(transport, this.factory.name, this.limits.startupTimeout);
     } catch (error) {
-      await shutdownQuietly(transport, this.logger);
+      await shutdownQuietly(transport, this.factory.name, this.limits.shutdownTimeout, this.observer, this.logger);
       throw error;
     }
     this.current = transport;
     return transport;
   }
 
-  /** Shuts the transport down (errors are logged, not thrown) and forgets it. */
+  /** Shuts the transport down and forgets it; never throws (failures are logged and counted). */
   async discard(): Promise<void> {
     const transport = this.current;
     this.current = undefined;
-    if (transport) await shutdownQuietly(transport, this.logger);
+    if (transport) await shutdownQuietly(transport, this.factory.name, this.limits.shutdownTimeout, this.observer, this.logger);
   }
 }
 
-async function shutdownQuietly(transport: Transport, logger: Logger): Promise<void> {
+/**
+ * Starts `transport`, bounded by `seconds`.
+ * @throws what `startup()` threw, or TransportFailedError on timeout.
+ */
+export function startTransport(transport: Transport, name: string, seconds: number): Promise<void> {
+  return bounded(
+    transport.startup(),
+    seconds,
+    () => new TransportFailedError(`The ${name} transport did not start within ${seconds} s`, { code: 'ETIMEDOUT' }),
+  );
+}
+
+/**
+ * Shuts `transport` down, bounded by `seconds`. Whatever goes wrong (an
+ * error of any class, or no answer in time) is logged and counted, never
+ * thrown: the message the transport carried has already been settled.
+ */
+export async function shutdownQuietly(
+  transport: Transport,
+  name: string,
+  seconds: number,
+  observer: Pick<DeliveryObserver, 'shutdownFailed'>,
+  logger: Logger,
+): Promise<void> {
   try {
-    await transport.shutdown();
+    await bounded(
+      Promise.resolve().then(() => transport.shutdown()),
+      seconds,
+      () => new TransportFailedError(`The ${name} transport did not shut down within ${seconds} s`, { code: 'ETIMEDOUT' }),
+    );
   } catch (error) {
-    if (error instanceof MailConfigurationError) throw error;
-    logger.warn({ err: String(error) }, 'transport shutdown failed');
+    observer.shutdownFailed?.(error);
+    logger.warn({ transport: name, err: reasonOf(error) }, 'transport shutdown failed');
   }
 }

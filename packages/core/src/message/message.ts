@@ -3,9 +3,10 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Address, type AddressInput, assertNoLineBreak } from '../address/address.js';
 import { AddressList, type AddressListInput } from '../address/address-list.js';
-import type { DeliveryResult, MessageSender } from '../delivery-result.js';
+import type { DeliveryResult, MessageSender } from '../contract/delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
+import { builtBytes } from './built-bytes.js';
 import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
 import {
   assertFieldNames,
@@ -323,14 +324,17 @@ export class Message {
 
   /** The message as RFC 5322 bytes; function bodies are evaluated now. */
   async toBuffer(): Promise<Buffer> {
+    const built = builtBytes(this);
+    if (built) return built;
     return this.#raw ? this.#raw.toBuffer() : composeBuffer(this.#composeInput());
   }
 
   /** The message as a stream of RFC 5322 bytes. */
   async toStream(): Promise<Readable> {
-    if (!this.#raw) return composeStream(this.#composeInput());
+    const built = builtBytes(this);
+    if (!this.#raw && !built) return composeStream(this.#composeInput());
     const { Readable: ReadableStream } = await import('node:stream');
-    return ReadableStream.from([await this.#raw.toBuffer()]);
+    return ReadableStream.from([built ?? (await (this.#raw as RawContent).toBuffer())]);
   }
 
   /** Binds the message to a mailer, so that {@link send} works. Used by `mailer.new()`. */

@@ -1,6 +1,6 @@
 import { failoverTransport } from './failover.js';
 import { roundRobinTransport } from './roundrobin.js';
-import type { TransportDefinition } from './transport.js';
+import type { TransportDefinition } from '../contract/transport.js';
 
 /** Transports that live in the core itself, by name and alias. */
 export const coreTransports: Record<string, TransportDefinition<never>> = {

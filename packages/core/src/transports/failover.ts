@@ -11,7 +11,8 @@ import { TransportFailedError } from '../errors/transport-failed-error.js';
 import type { Logger } from '../logger.js';
 import { isPermanent, reasonOf } from '../managers/retry-policy.js';
 import type { Message } from '../message/message.js';
-import type { Transport, TransportContext, TransportDefinition } from './transport.js';
+import type { TransportReceipt } from '../contract/receipt.js';
+import type { Transport, TransportContext, TransportDefinition } from '../contract/transport.js';
 
 /** One configured child transport, resolved to its definition and parsed options. */
 interface Child {
@@ -125,8 +126,8 @@ async function loadChildDefinition(use: unknown, key: string): Promise<Transport
  * Validates `transport.transports` and `transport.retryPeriod` (or its alias `retry_period`). Children
  * given as definition objects are checked at once; children named by a
  * package (`smtp`, a DSN) are loaded and checked in the background, and a
- * mistake there surfaces at the first `startup()` as MailConfigurationError
- * naming the full key (`transport.transports.1.port`).
+ * mistake there surfaces at `mailer.start()` (through `check`) as
+ * MailConfigurationError naming the full key (`transport.transports.1.port`).
  * @throws {MailConfigurationError} for a missing or malformed list.
  */
 export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'): MetaTransportOptions {
@@ -154,6 +155,17 @@ export function parseMetaOptions(section: ConfigSection, prefix = 'transport.'):
   return { transports: list, retryPeriod: parsed.retryPeriod, state };
 }
 
+/**
+ * Resolves every child at `mailer.start()`: a child whose package is not
+ * installed, or whose options are wrong, fails there, not at the first send;
+ * each child's own `check` runs too (a missing maildir, say).
+ * @throws {MailConfigurationError} naming the child's dotted key.
+ */
+export async function checkMetaOptions(options: MetaTransportOptions): Promise<void> {
+  const children = await (options.state.children as Promise<Child[]>);
+  for (const child of children) await child.definition.check?.(child.options);
+}
+
 /** The order in which to try the children for one delivery. */
 export type ChildOrder = (state: SharedState, count: number) => number[];
 
@@ -169,9 +181,9 @@ async function discard(slot: Slot, logger: Logger): Promise<void> {
   await transport?.shutdown().catch((error: unknown) => logger.warn({ err: reasonOf(error) }, `${slot.child.label}: shutdown failed`));
 }
 
-function withVia(receipt: unknown, label: string): unknown {
+function withVia(receipt: TransportReceipt | void, label: string): TransportReceipt | undefined {
   const plain = typeof receipt === 'object' && receipt !== null && Object.getPrototypeOf(receipt) === Object.prototype;
-  return plain ? { ...(receipt as object), via: label } : receipt;
+  return plain ? { ...(receipt as TransportReceipt), via: label } : (receipt ?? undefined);
 }
 
 /**
@@ -187,7 +199,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
   const { logger } = context;
   let slots: Slot[] | undefined;
 
-  async function attempt(slot: Slot, message: Message): Promise<unknown> {
+  async function attempt(slot: Slot, message: Message): Promise<TransportReceipt | void> {
     if (!slot.transport) {
       const transport = slot.child.definition.create(slot.child.options, context);
       try {
@@ -208,7 +220,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
     async startup() {
       slots ??= (await (state.children as Promise<Child[]>)).map((child) => ({ child }));
     },
-    async deliver(message: Message): Promise<unknown> {
+    async deliver(message: Message): Promise<TransportReceipt | undefined> {
       if (!slots) throw new TransportFailedError(`${name}: the transport is not started`);
       const sequence = order(state, slots.length);
       const now = Date.now();
@@ -258,6 +270,7 @@ export function createMetaTransport(name: string, order: ChildOrder, options: Me
 export const failoverTransport: TransportDefinition<MetaTransportOptions> = {
   name: 'failover',
   parseOptions: parseMetaOptions,
+  check: checkMetaOptions,
   create: (options, context) =>
     createMetaTransport('failover', (_state, count) => Array.from({ length: count }, (_, index) => index), options, context),
 };

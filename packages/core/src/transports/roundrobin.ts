@@ -1,5 +1,5 @@
-import { createMetaTransport, type MetaTransportOptions, parseMetaOptions } from './failover.js';
-import type { TransportDefinition } from './transport.js';
+import { checkMetaOptions, createMetaTransport, type MetaTransportOptions, parseMetaOptions } from './failover.js';
+import type { TransportDefinition } from '../contract/transport.js';
 
 /**
  * The `roundrobin` transport: each delivery starts with the next transport
@@ -13,6 +13,7 @@ import type { TransportDefinition } from './transport.js';
 export const roundRobinTransport: TransportDefinition<MetaTransportOptions> = {
   name: 'roundrobin',
   parseOptions: parseMetaOptions,
+  check: checkMetaOptions,
   create: (options, context) =>
     createMetaTransport(
       'roundrobin',

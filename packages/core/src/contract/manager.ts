@@ -1,8 +1,8 @@
 import type { ConfigSection } from '../configuration/config-section.js';
-import type { DeliveryResult } from '../delivery-result.js';
+import type { DeliveryResult } from './delivery-result.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../message/message.js';
-import type { Transport } from '../transports/transport.js';
+import type { Transport } from './transport.js';
 
 /** Makes fresh, configured transport instances for a manager. */
 export interface TransportFactory {
@@ -29,6 +29,8 @@ export interface DeliveryObserver {
   attemptStarted(): void;
   attemptEnded(): void;
   retry(event: RetryEvent): void;
+  /** A transport's `shutdown()` failed or timed out; logged and counted, never thrown into a delivery. */
+  shutdownFailed?(error: unknown): void;
 }
 
 /** What a manager is given besides its options. */

@@ -1,6 +1,7 @@
 import type { ConfigSection } from '../configuration/config-section.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../message/message.js';
+import type { TransportReceipt } from './receipt.js';
 
 /**
  * A transport delivers one message at a time to one destination. The
@@ -17,9 +18,19 @@ import type { Message } from '../message/message.js';
  */
 export interface Transport {
   startup(): Promise<void>;
-  /** Delivers one message; what it returns (ideally a TransportReceipt) reaches the caller. */
-  deliver(message: Message): Promise<unknown>;
+  /**
+   * Delivers one message. The message's MIME has already been built (and
+   * checked) by core: `await message.toBuffer()` returns those bytes. What it
+   * returns reaches the caller in the DeliveryResult.
+   */
+  deliver(message: Message): Promise<TransportReceipt | void>;
   shutdown(): Promise<void>;
+  /**
+   * Checks, on a started transport, what `startup()` does not already prove
+   * (an HTTP API's credentials, say). Called by `mailer.verify()`.
+   * @throws a MailError saying what is wrong.
+   */
+  verify?(): Promise<void>;
   /** Whether a connection is open, for transports that have one. */
   readonly connected?: boolean;
 }
@@ -47,6 +58,13 @@ export interface TransportDefinition<Options = unknown> {
   parseOptions(section: ConfigSection, prefix?: string): Options;
   /** Makes a transport; must not connect or touch files (that is `startup`'s work). */
   create(options: Options, context: TransportContext): Transport;
+  /**
+   * Checks what needs no connection (a directory that must exist, a child
+   * transport's package), called once by `mailer.start()`, so a mistake
+   * surfaces there rather than at the first send.
+   * @throws {MailConfigurationError} naming the full dotted key.
+   */
+  check?(options: Options): Promise<void>;
   /**
    * Turns a DSN such as `smtp://user:pass@host:587?tls=required` into the
    * section keys. When absent, the core maps host, port, username, password,

@@ -1,0 +1,32 @@
+import { MessageFailedError } from '../errors/message-failed-error.js';
+import { builtBytes, keepBuiltBytes } from '../message/built-bytes.js';
+import type { Message } from '../message/message.js';
+import { bounded } from './bounded.js';
+import { reasonOf } from './retry-policy.js';
+
+/**
+ * Builds the message's MIME once, in core, before any transport sees it,
+ * and keeps the bytes for every attempt: a message that cannot be built (a
+ * missing attachment file, a body function that throws or never resolves)
+ * fails once, the same way whichever transport is configured.
+ * @param seconds - how long building may take (function bodies included); 0 for no limit.
+ * @throws {MessageFailedError} with the reason, when the message cannot be built.
+ */
+export async function buildOnce(message: Message, seconds: number): Promise<void> {
+  if (builtBytes(message)) return;
+  let bytes: Buffer;
+  try {
+    bytes = await bounded(
+      Promise.resolve().then(() => message.toBuffer()),
+      seconds,
+      () =>
+        new MessageFailedError(`building the message took longer than ${seconds} s (a body function that never resolves?)`, {
+          code: 'ETIMEDOUT',
+        }),
+    );
+  } catch (error) {
+    if (MessageFailedError.isInstance(error)) throw error;
+    throw new MessageFailedError(`The message cannot be built: ${reasonOf(error)}`, { cause: error, code: 'EBUILD' });
+  }
+  keepBuiltBytes(message, bytes);
+}

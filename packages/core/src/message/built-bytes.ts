@@ -1,0 +1,24 @@
+import type { Message } from './message.js';
+
+/**
+ * The bytes core built for a message on its way through a manager. While a
+ * message has them, `toBuffer()` and `toStream()` return them instead of
+ * building the MIME again: every transport and every retry then sends the
+ * very bytes core checked, and the MIME is built once per message.
+ */
+const built = new WeakMap<Message, Buffer>();
+
+/** Keeps `bytes` as what `message` is, until {@link forgetBuiltBytes}. */
+export function keepBuiltBytes(message: Message, bytes: Buffer): void {
+  built.set(message, bytes);
+}
+
+/** The bytes core built for `message`, while it is being delivered. */
+export function builtBytes(message: Message): Buffer | undefined {
+  return built.get(message);
+}
+
+/** Forgets the built bytes, so that later changes to the message are built afresh. */
+export function forgetBuiltBytes(message: Message): void {
+  built.delete(message);
+}
