@@ -107,7 +107,8 @@ describe('SendGrid payload', () => {
     const transport = await started();
     const text = fc
       .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
-      .filter((value) => !/[\r\n]/.test(value) && value.trim() === value);
+      // Controls and line separators are refused by core (a header injection), so not generated here.
+      .filter((value) => !/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/.test(value) && value.trim() === value);
     await fc.assert(
       fc.asyncProperty(text, text, async (name, subject) => {
         server.reset();
