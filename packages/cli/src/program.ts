@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
+import { registerWorker } from './commands/worker.js';
 
 /**
  * The `mailroom` command. Each subcommand lives in `commands/<name>.ts` and
@@ -15,5 +16,6 @@ export function createProgram(): Command {
   registerSend(program);
   registerStress(program);
   registerDemo(program);
+  registerWorker(program);
   return program;
 }

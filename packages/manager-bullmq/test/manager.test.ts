@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { DeliveryFailedError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import { createWorker, jobIdOf, type MailWorker } from '@mailroom/manager-bullmq';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testMessage } from './fixtures.js';
+import { redisAvailable, startRedis, type TestRedis } from './redis-server.js';
+
+const available = redisAvailable();
+
+describe.skipIf(!available)('the bullmq manager with an in-process worker', () => {
+  let redis: TestRedis;
+  let queueName: string;
+  const open: { stop(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const item of open.splice(0).reverse()) await item.stop();
+  });
+
+  function config(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      manager: { use: 'bullmq', redis: redis.url, queue: queueName, backoff: 10, check: 1 },
+      transport: { use: 'mock' },
+      ...extra,
+    };
+  }
+
+  async function startPair(transport: Record<string, unknown> = {}, manager: Record<string, unknown> = {}) {
+    queueName = `q${randomUUID().slice(0, 8)}`;
+    const base = config();
+    const full = { ...base, manager: { ...(base.manager as object), ...manager }, transport: { use: 'mock', ...transport } };
+    const worker: MailWorker = createWorker(full);
+    await worker.start();
+    open.push({ stop: () => worker.close() });
+    const mailer = await new Mailer(full).start();
+    open.push({ stop: () => mailer.stop() });
+    return { mailer, worker };
+  }
+
+  describe('a delivered message', () => {
+    it('resolves with the DeliveryResult the worker reported', async () => {
+      const { mailer, worker } = await startPair();
+      const message = testMessage(1, randomUUID());
+      const result = await mailer.send(message);
+      expect(result.message).toBe(message);
+      expect(result.transport).toBe('mock');
+      expect(result.attempts).toBe(1);
+      expect(result.accepted).toEqual(['member1@example.org']);
+      expect(result.deliveredAt).toBeInstanceOf(Date);
+      expect(worker.stats.delivered).toBe(1);
+    });
+  });
+
+  describe('a repeated enqueue', () => {
+    it('is a no-op: the same message sent twice (at once and after delivery) is delivered once, and every send resolves', async () => {
+      const { mailer, worker } = await startPair();
+      const message = testMessage(2, randomUUID());
+      const [first, second] = await Promise.all([mailer.send(message), mailer.send(message)]);
+      const third = await mailer.send(message);
+      expect([first.attempts, second.attempts, third.attempts]).toEqual([1, 1, 1]);
+      expect(worker.stats.delivered).toBe(1);
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getJobCounts('completed', 'waiting', 'delayed', 'failed')).toEqual({
+          completed: 1,
+          waiting: 0,
+          delayed: 0,
+          failed: 0,
+        });
+        expect((await queue.getJob(jobIdOf(message)))?.data.id).toBe(message.id);
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a MessageFailed', () => {
+    it('is not retried and reaches the sender as a DeliveryFailedError with the MessageFailed as its cause', async () => {
+      const { mailer, worker } = await startPair({ outcomes: 'rejection' });
+      const message = testMessage(3, randomUUID());
+      message.retries = 5;
+      const error = await mailer.send(message).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      const failure = error as DeliveryFailedError;
+      expect(failure.mail).toBe(message);
+      expect(failure.attempts).toBe(1);
+      expect(failure.responseCode).toBe(550);
+      expect(failure.reason).toMatch(/rejection/);
+      expect(failure.cause).toBeInstanceOf(MessageFailedError);
+      expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 0 });
+    });
+  });
+
+  describe('a TransportFailed', () => {
+    it('is retried by BullMQ with backoff and delivered on a later attempt', async () => {
+      const { mailer, worker } = await startPair({ outcomes: 'failure,failure' });
+      const result = await mailer.send(testMessage(4, randomUUID()));
+      expect(result.attempts).toBe(3);
+      expect(worker.stats).toEqual({ delivered: 1, failed: 0, retried: 2 });
+    });
+
+    it('fails the message after message.retries more attempts, with a TransportFailed cause', async () => {
+      const { mailer, worker } = await startPair({ failure: 1 });
+      const message = testMessage(5, randomUUID());
+      message.retries = 2;
+      const error = (await mailer.send(message).catch((caught: unknown) => caught)) as DeliveryFailedError;
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      expect(error.attempts).toBe(3);
+      expect(error.reason).toMatch(/all 3 attempts/);
+      expect(error.cause).toBeInstanceOf(TransportFailedError);
+      expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 2 });
+    });
+  });
+
+  describe("wait: 'queued'", () => {
+    it('resolves once Redis holds the job, before any worker took it', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const base = config();
+      const mailer = await new Mailer({ ...base, manager: { ...(base.manager as object), wait: 'queued' } }).start();
+      open.push({ stop: () => mailer.stop() });
+      const message = testMessage(6, randomUUID());
+      const result = await mailer.send(message);
+      expect(result.attempts).toBe(0);
+      expect(result.messageId).toBe(jobIdOf(message));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a burst', () => {
+    it('delivers 2,000 messages through submit() with at most `pending` in hand', async () => {
+      const { mailer, worker } = await startPair({}, { pending: 100, batch: 50, concurrency: 20 });
+      const run = randomUUID();
+      const results: Promise<unknown>[] = [];
+      let most = 0;
+      for (let index = 0; index < 2000; index += 1) {
+        const { result } = await mailer.submit(testMessage(index, run));
+        results.push(result);
+        most = Math.max(most, mailer.stats.queued + mailer.stats.inFlight);
+      }
+      await Promise.all(results);
+      expect(most).toBeLessThanOrEqual(100);
+      expect(worker.stats.delivered).toBe(2000);
+    });
+  });
+});
