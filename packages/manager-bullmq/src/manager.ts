@@ -10,6 +10,7 @@ import {
   type TransportFactory,
 } from '@mailroom/core';
 import { type Job, Queue, QueueEvents } from 'bullmq';
+import { reachRedis } from './connect-bound.js';
 import { JOB_NAME, jobIdOf, type MailJobData, toJobData } from './job-data.js';
 import { type BullmqOptions, parseOptions } from './options.js';
 import { type DeliveredReport, deliveryFailure, deliveryResult, type FailureReport } from './outcome.js';
@@ -182,19 +183,19 @@ export function createBullmqManager(options: BullmqOptions, _transports: Transpo
 
   return {
     async startup() {
+      await reachRedis(options.redis, options.connect);
       queue = new Queue(options.queue, { connection, prefix: options.prefix });
       queue.on('error', (error) => logger.warn({ redis: where, err: scrub(String(error), options.redis) }, 'queue error'));
       if (options.wait === 'delivered') {
         // Read the events from a second before now: a report that arrives while the reader starts is not missed.
         events = new QueueEvents(options.queue, { connection, prefix: options.prefix, lastEventId: `${Date.now() - 1000}-0` });
         listen(events);
-        await events.waitUntilReady();
         checker = setInterval(() => {
           checkOverdue().catch((error: unknown) => logger.warn({ err: scrub(String(error), options.redis) }, 'job check failed'));
         }, options.check * 1000);
         checker.unref();
       }
-      await queue.waitUntilReady();
+      await Promise.all([queue.waitUntilReady(), events?.waitUntilReady()]);
       running = true;
       logger.debug({ redis: where, queue: options.queue, wait: options.wait }, 'bullmq manager started');
     },

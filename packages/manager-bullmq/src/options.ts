@@ -24,6 +24,8 @@ export interface BullmqOptions {
   keep: number;
   /** Seconds between checks of deliveries waited on for too long (a lost event, a job gone from Redis). @default 15 */
   check: number;
+  /** Seconds `start()` waits for Redis before it fails with TransportFailedError. @default 30 */
+  connect: number;
   /** Worker: deliveries in hand at once in one worker process (and so transports at most). @default 10 */
   concurrency: number;
   /** Worker: most deliveries per second across every worker of the queue (BullMQ's limiter); 0 for none. @default 0 */
@@ -51,6 +53,7 @@ const shape = {
   backoff: option.integer(0).default(1000),
   keep: option.integer(1).default(86_400),
   check: option.number(0.1).default(15),
+  connect: option.number(0.1).default(30),
   concurrency: option.integer(1, 10_000).default(10),
   rate: option.number(0).default(0),
   lock: option.number(0.1).default(30),

@@ -9,6 +9,7 @@ import {
   silentLogger,
 } from '@mailroom/core';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { reachRedis } from './connect-bound.js';
 import { fromJobData, type MailJobData } from './job-data.js';
 import { type BullmqOptions, parseOptions } from './options.js';
 import { type DeliveredReport, deliveredReport, failureReport } from './outcome.js';
@@ -120,6 +121,7 @@ export function createWorker(config: MailerConfig, workerOptions: WorkerOptions 
     options,
     stats,
     async start() {
+      await reachRedis(options.redis, options.connect);
       await mailer.start();
       worker = new Worker<MailJobData, DeliveredReport>(options.queue, process, {
         connection: ioredisOptions(options.redis),
@@ -135,8 +137,8 @@ export function createWorker(config: MailerConfig, workerOptions: WorkerOptions 
         logger.warn({ redis: describeRedis(options.redis), err: scrub(String(error), options.redis) }, 'worker error'),
       );
       worker.on('stalled', (jobId) => logger.warn({ job: jobId }, 'job stalled: its worker died; taken over'));
-      worker.run().catch((error: unknown) => logger.error({ err: scrub(String(error), options.redis) }, 'worker stopped'));
       await worker.waitUntilReady();
+      worker.run().catch((error: unknown) => logger.error({ err: scrub(String(error), options.redis) }, 'worker stopped'));
       logger.info({ redis: describeRedis(options.redis), queue: options.queue, concurrency: options.concurrency }, 'worker started');
     },
     async close() {

@@ -40,6 +40,7 @@ function freePort(): Promise<number> {
 }
 
 function answers(port: number): Promise<boolean> {
+  // An unauthenticated PING is answered -NOAUTH by a server with a password: it is up all the same.
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.once('error', () => resolve(false));
@@ -47,7 +48,7 @@ function answers(port: number): Promise<boolean> {
       socket.write('PING\r\n');
       socket.once('data', (data) => {
         socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
       });
     });
   });
@@ -65,11 +66,12 @@ async function untilAnswers(port: number): Promise<void> {
  * Starts `redis-server --port P --dir D --save ''` on a free loopback port.
  * @param durable - with an append-only file fsynced on every write, so a restart keeps every acknowledged job.
  */
-export async function startRedis(durable = false): Promise<TestRedis> {
+export async function startRedis(durable = false, password?: string): Promise<TestRedis> {
   const dir = await temporaryFolder('redis');
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
   if (durable) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+  if (password) args.push('--requirepass', password);
   let child: ChildProcess;
   const launch = async (): Promise<void> => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
