@@ -5,6 +5,7 @@ import {
   MailConfigurationError,
   MailError,
   Mailer,
+  MessageError,
   type MailerConfig,
   silentLogger,
 } from '@mailroom/core';
@@ -35,10 +36,15 @@ export interface MailWorker {
   readonly stats: { delivered: number; failed: number; retried: number };
 }
 
-/** True for an inner failure that retrying cannot fix (the message was refused, or it or the configuration is wrong). */
+/**
+ * True for a failure that retrying cannot fix: the message was refused, the
+ * configuration is wrong, or the job does not hold a message we can rebuild
+ * (a poisoned job: a MessageError).
+ */
 function isPermanent(error: unknown): boolean {
+  if (error instanceof MessageError) return true;
   const cause = error instanceof DeliveryFailedError ? error.cause : error;
-  return MailError.isMailError(cause) && ['EMESSAGE', 'ECONFIG'].includes(cause.code);
+  return cause instanceof MessageError || (MailError.isMailError(cause) && ['EMESSAGE', 'ECONFIG'].includes(cause.code));
 }
 
 function splitConfig(config: MailerConfig, prefix: string): { manager: Record<string, unknown>; rest: Record<string, unknown> } {

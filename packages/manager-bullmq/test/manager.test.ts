@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeliveryFailedError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
 import { createWorker, jobIdOf, type MailWorker } from '@mailroom/manager-bullmq';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testMessage } from './fixtures.js';
 import { redisAvailable, startRedis, type TestRedis } from './redis-server.js';
 
@@ -115,6 +115,22 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
       expect(error.reason).toMatch(/all 3 attempts/);
       expect(error.cause).toBeInstanceOf(TransportFailedError);
       expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 2 });
+    });
+  });
+
+  describe('a poisoned job (data that is not a message we can rebuild)', () => {
+    it('fails at once, without retries, and the worker carries on', async () => {
+      const { mailer, worker } = await startPair();
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await queue.add('mail', { id: 'poison', mime: '', from: 'not an address', to: [] }, { jobId: 'poison', attempts: 5 });
+        await vi.waitFor(async () => expect(await queue.getJobState('poison')).toBe('failed'), { timeout: 10_000 });
+        expect((await queue.getJob('poison'))?.attemptsMade).toBe(1);
+        expect((await mailer.send(testMessage(7, randomUUID()))).attempts).toBe(1);
+        expect(worker.stats).toMatchObject({ delivered: 1, failed: 1, retried: 0 });
+      } finally {
+        await queue.close();
+      }
     });
   });
 
