@@ -42,6 +42,20 @@ function queuedResult(message: Message, jobId: string): DeliveryResult {
   };
 }
 
+/** A worker's report from a completed event (parsed by BullMQ, or still JSON text). */
+function readReport(value: unknown): DeliveredReport | undefined {
+  let report = value;
+  if (typeof value === 'string') {
+    try {
+      report = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const transport = (report as { transport?: unknown } | null)?.transport;
+  return typeof transport === 'string' ? (report as DeliveredReport) : undefined;
+}
+
 function failureOf(job: Job): FailureReport | undefined {
   const progress = job.progress as { failure?: FailureReport } | undefined;
   return typeof progress === 'object' && progress !== null ? progress.failure : undefined;
@@ -150,8 +164,10 @@ export function createBullmqManager(options: BullmqOptions, _transports: Transpo
     if (state === 'completed' || state === 'failed') {
       const job = await queue.getJob(jobId);
       if (!job) return;
-      if (state === 'completed') settleCompleted(jobId, job.returnvalue as DeliveredReport);
-      else settleFailed(jobId, job.failedReason, failureOf(job));
+      const report = readReport(job.returnvalue);
+      if (state === 'failed') settleFailed(jobId, job.failedReason, failureOf(job));
+      else if (report) settleCompleted(jobId, report);
+      else settleFailed(jobId, 'the worker reported a result that is not a delivery report');
     } else if (state === 'unknown') {
       settleFailed(jobId, 'the job is no longer in Redis (removed, or Redis lost its data); it may not have been delivered');
     }
@@ -163,8 +179,10 @@ export function createBullmqManager(options: BullmqOptions, _transports: Transpo
 
   function listen(source: QueueEvents): void {
     source.on('completed', ({ jobId, returnvalue }) => {
-      if (book.has(jobId))
-        settleCompleted(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as DeliveredReport);
+      if (!book.has(jobId)) return;
+      const report = readReport(returnvalue);
+      if (report) settleCompleted(jobId, report);
+      else settleFailed(jobId, 'the worker reported a result that is not a delivery report');
     });
     source.on('progress', ({ jobId, data }) => {
       const failure = (data as { failure?: FailureReport } | null)?.failure;

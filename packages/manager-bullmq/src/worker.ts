@@ -93,7 +93,7 @@ export function createWorker(config: MailerConfig, workerOptions: WorkerOptions 
   const stats = { delivered: 0, failed: 0, retried: 0 };
   let worker: Worker<MailJobData, DeliveredReport> | undefined;
 
-  async function process(job: Job<MailJobData, DeliveredReport>): Promise<DeliveredReport> {
+  async function deliverJob(job: Job<MailJobData, DeliveredReport>): Promise<DeliveredReport> {
     const attempts = job.attemptsMade + 1;
     try {
       const result = await mailer.send(fromJobData(job.data));
@@ -129,7 +129,7 @@ export function createWorker(config: MailerConfig, workerOptions: WorkerOptions 
     async start() {
       await reachRedis(options.redis, options.connect);
       await mailer.start();
-      worker = new Worker<MailJobData, DeliveredReport>(options.queue, process, {
+      worker = new Worker<MailJobData, DeliveredReport>(options.queue, deliverJob, {
         connection: ioredisOptions(options.redis),
         prefix: options.prefix,
         concurrency: options.concurrency,

@@ -134,6 +134,27 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
     });
   });
 
+  describe('a job gone from Redis (removed, or Redis lost its data)', () => {
+    it('rejects the send waiting on it after manager.check seconds instead of leaving it hanging', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const mailer = await new Mailer(config()).start();
+      open.push({ stop: () => mailer.stop() });
+      const message = testMessage(8, randomUUID());
+      const sending = mailer.send(message).catch((caught: unknown) => caught);
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await vi.waitFor(async () => expect(await queue.getJobState(jobIdOf(message))).toBe('waiting'), { timeout: 5000 });
+        await queue.remove(jobIdOf(message));
+      } finally {
+        await queue.close();
+      }
+      const error = (await sending) as DeliveryFailedError;
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      expect(error.mail).toBe(message);
+      expect(error.reason).toMatch(/no longer in Redis/);
+    });
+  });
+
   describe("wait: 'queued'", () => {
     it('resolves once Redis holds the job, before any worker took it', async () => {
       queueName = `q${randomUUID().slice(0, 8)}`;
