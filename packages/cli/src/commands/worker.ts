@@ -12,22 +12,25 @@ export interface WorkerCommandOptions {
   verbose?: boolean;
 }
 
+/** A mistake in how the command was called: exit code 2. */
+class UsageError extends Error {}
+
 async function loadConfig(options: WorkerCommandOptions): Promise<Record<string, unknown>> {
   const text = await readFile(options.config, 'utf8').catch((error: Error) => {
-    throw new Error(`cannot read the configuration file ${options.config}: ${error.message}`);
+    throw new UsageError(`cannot read the configuration file ${options.config}: ${error.message}`);
   });
   let file: unknown;
   try {
     file = JSON.parse(text);
   } catch (error) {
-    throw new Error(`the configuration file ${options.config} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`the configuration file ${options.config} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof file !== 'object' || file === null || Array.isArray(file))
-    throw new Error(`the configuration file ${options.config} must hold a JSON object`);
+    throw new UsageError(`the configuration file ${options.config} must hold a JSON object`);
   const flat = flattenConfig(file as Record<string, unknown>);
   for (const assignment of options.set ?? []) {
     const equals = assignment.indexOf('=');
-    if (equals <= 0) throw new Error(`--set expects key=value, such as manager.concurrency=20; got ${JSON.stringify(assignment)}`);
+    if (equals <= 0) throw new UsageError(`--set expects key=value, such as manager.concurrency=20; got ${JSON.stringify(assignment)}`);
     flat.set(assignment.slice(0, equals).trim(), assignment.slice(equals + 1));
   }
   return Object.fromEntries(flat);
@@ -37,7 +40,7 @@ async function loadConfig(options: WorkerCommandOptions): Promise<Record<string,
  * Runs a BullMQ delivery worker until SIGTERM or SIGINT, which finish the jobs
  * in hand and stop taking new ones. Prints one JSON line when it is taking
  * jobs and one when it stopped. Returns the exit code: 0 stopped cleanly,
- * 2 for a configuration mistake, 1 otherwise.
+ * 2 for a usage or configuration mistake, 1 otherwise (Redis unreachable, for one).
  */
 export async function runWorker(options: WorkerCommandOptions): Promise<number> {
   const logger = createLineLogger({ level: options.verbose ? 'info' : 'warn', name: 'mailroom worker' });
@@ -57,7 +60,7 @@ export async function runWorker(options: WorkerCommandOptions): Promise<number> 
     return 0;
   } catch (error) {
     process.stderr.write(`mailroom worker: ${error instanceof Error ? error.message : String(error)}\n`);
-    return MailError.isMailError(error) && error.code === 'ECONFIG' ? 2 : 1;
+    return error instanceof UsageError || (MailError.isMailError(error) && error.code === 'ECONFIG') ? 2 : 1;
   }
 }
 
