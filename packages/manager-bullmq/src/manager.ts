@@ -222,9 +222,11 @@ export function createBullmqManager(options: BullmqOptions, _transports: Transpo
     },
     async deliver(message: Message): Promise<DeliveryResult> {
       if (!running) throw new MailerNotRunningError();
-      const wait = room();
-      if (wait) await wait;
-      if (!running) throw new MailerNotRunningError();
+      // Every waiter wakes when room frees up: look again, so concurrent senders never exceed `pending`.
+      for (let wait = room(); wait; wait = room()) {
+        await wait;
+        if (!running) throw new MailerNotRunningError();
+      }
       inHand += 1;
       let data: MailJobData;
       try {

@@ -175,6 +175,24 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
   });
 
   describe('a burst', () => {
+    it('makes concurrent sends beyond `pending` wait: with no worker, Redis holds exactly `pending` jobs', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const base = config();
+      const mailer = await new Mailer({ ...base, manager: { ...(base.manager as object), pending: 50, batch: 7 } }).start();
+      const run = randomUUID();
+      const sends = Array.from({ length: 200 }, (_, index) => mailer.send(testMessage(index, run)).catch((error: unknown) => error));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await vi.waitFor(async () => expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 50 }), { timeout: 5000 });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 50 });
+      } finally {
+        await queue.close();
+      }
+      await mailer.stop({ drain: false });
+      expect((await Promise.all(sends)).every((outcome) => outcome instanceof Error)).toBe(true);
+    });
+
     it('delivers 2,000 messages through submit() with at most `pending` in hand', async () => {
       const { mailer, worker } = await startPair({}, { pending: 100, batch: 50, concurrency: 20 });
       const run = randomUUID();
