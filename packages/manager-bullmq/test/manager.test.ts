@@ -118,6 +118,31 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
     });
   });
 
+  describe('manager.rate', () => {
+    it("becomes BullMQ's limiter for the queue: after a delivery at 0.5 per second, the queue is rate-limited in Redis", async () => {
+      const { mailer } = await startPair({}, { rate: 0.5 });
+      await mailer.send(testMessage(9, randomUUID()));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        // One job per 2,000 ms: the limiter's window is still open right after the first.
+        expect(await queue.getRateLimitTtl(1)).toBeGreaterThan(0);
+      } finally {
+        await queue.close();
+      }
+    });
+
+    it('without a rate, leaves the queue unlimited', async () => {
+      const { mailer } = await startPair();
+      await mailer.send(testMessage(10, randomUUID()));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getRateLimitTtl(1)).toBeLessThanOrEqual(0);
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
   describe('a poisoned job (data that is not a message we can rebuild)', () => {
     it('fails at once, without retries, and the worker carries on', async () => {
       const { mailer, worker } = await startPair();
