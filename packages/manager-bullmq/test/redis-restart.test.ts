@@ -38,7 +38,7 @@ describe.skipIf(!ready)('Redis restarted mid-run', () => {
     await removeFolder(folder);
   });
 
-  it('loses nothing that was acknowledged: every message whose send resolved is delivered, and the workers carry on', async () => {
+  it('loses nothing that was acknowledged: every message whose send resolved is delivered, a sender waiting for results gets each one, and the workers carry on', async () => {
     const run = randomUUID().slice(0, 8);
     const maildir = join(folder, 'maildir');
     const config = {
@@ -58,12 +58,18 @@ describe.skipIf(!ready)('Redis restarted mid-run', () => {
       }
       await Promise.all(results);
     })();
+    // A second producer waits for every result across the restart.
+    const waiter = await new Mailer({ ...config, manager: { ...config.manager, wait: 'delivered' } }).start();
+    const waited = Array.from({ length: 300 }, (_, index) => waiter.send(testMessage(index, `${run}-waited`)));
     await until(async () => (await countDelivered(maildir)) >= MESSAGES / 4, 60, 'a quarter delivered');
     await redis.restart();
     await sending;
     await mailer.stop();
     expect(acknowledged).toHaveLength(MESSAGES);
-    await until(async () => (await deliveredIds(maildir)).size >= MESSAGES, 90, 'every acknowledged message delivered');
+    const results = await Promise.all(waited);
+    expect(results.every((result) => result.transport === 'maildir' && result.attempts >= 1)).toBe(true);
+    await waiter.stop();
+    await until(async () => (await deliveredIds(maildir)).size >= MESSAGES + 300, 90, 'every acknowledged message delivered');
     const ids = await deliveredIds(maildir);
     for (const id of acknowledged) expect(ids.has(id)).toBe(true);
     for (const worker of workers.splice(0)) {
