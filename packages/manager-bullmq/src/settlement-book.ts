@@ -22,6 +22,7 @@ export class SettlementBook {
     else this.#waiting.set(jobId, { since: Date.now(), waiters: [waiter] });
   }
 
+  /** Whether any send waits on this job (events for other producers' jobs are ignored). */
   has(jobId: string): boolean {
     return this.#waiting.has(jobId);
   }
