@@ -3,6 +3,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
 import { EXIT_HELP } from './exit-codes.js';
+import { registerWorker } from './commands/worker.js';
 
 /**
  * The `mailroom` command. Each subcommand lives in `commands/<name>.ts` and
@@ -19,5 +20,6 @@ export function createProgram(): Command {
   registerSend(program);
   registerStress(program);
   registerDemo(program);
+  registerWorker(program);
   return program;
 }

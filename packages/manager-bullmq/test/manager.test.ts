@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { DeliveryFailedError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import { createWorker, jobIdOf, type MailWorker } from '@mailroom/manager-bullmq';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testMessage } from './fixtures.js';
+import { redisAvailable, startRedis, type TestRedis } from './redis-server.js';
+
+const available = redisAvailable();
+
+describe.skipIf(!available)('the bullmq manager with an in-process worker', () => {
+  let redis: TestRedis;
+  let queueName: string;
+  const open: { stop(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const item of open.splice(0).reverse()) await item.stop();
+  });
+
+  function config(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      manager: { use: 'bullmq', redis: redis.url, queue: queueName, backoff: 10, check: 1 },
+      transport: { use: 'mock' },
+      ...extra,
+    };
+  }
+
+  async function startPair(transport: Record<string, unknown> = {}, manager: Record<string, unknown> = {}) {
+    queueName = `q${randomUUID().slice(0, 8)}`;
+    const base = config();
+    const full = { ...base, manager: { ...(base.manager as object), ...manager }, transport: { use: 'mock', ...transport } };
+    const worker: MailWorker = createWorker(full);
+    await worker.start();
+    open.push({ stop: () => worker.close() });
+    const mailer = await new Mailer(full).start();
+    open.push({ stop: () => mailer.stop() });
+    return { mailer, worker };
+  }
+
+  describe('a delivered message', () => {
+    it('resolves with the DeliveryResult the worker reported', async () => {
+      const { mailer, worker } = await startPair();
+      const message = testMessage(1, randomUUID());
+      const result = await mailer.send(message);
+      expect(result.message).toBe(message);
+      expect(result.transport).toBe('mock');
+      expect(result.attempts).toBe(1);
+      expect(result.accepted).toEqual(['member1@example.org']);
+      expect(result.deliveredAt).toBeInstanceOf(Date);
+      expect(worker.stats.delivered).toBe(1);
+    });
+  });
+
+  describe('a repeated enqueue', () => {
+    it('is a no-op: the same message sent twice (at once and after delivery) is delivered once, and every send resolves', async () => {
+      const { mailer, worker } = await startPair();
+      const message = testMessage(2, randomUUID());
+      const [first, second] = await Promise.all([mailer.send(message), mailer.send(message)]);
+      const third = await mailer.send(message);
+      expect([first.attempts, second.attempts, third.attempts]).toEqual([1, 1, 1]);
+      expect(worker.stats.delivered).toBe(1);
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getJobCounts('completed', 'waiting', 'delayed', 'failed')).toEqual({
+          completed: 1,
+          waiting: 0,
+          delayed: 0,
+          failed: 0,
+        });
+        expect((await queue.getJob(jobIdOf(message)))?.data.id).toBe(message.id);
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a MessageFailed', () => {
+    it('is not retried and reaches the sender as a DeliveryFailedError with the MessageFailed as its cause', async () => {
+      const { mailer, worker } = await startPair({ outcomes: 'rejection' });
+      const message = testMessage(3, randomUUID());
+      message.retries = 5;
+      const error = await mailer.send(message).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      const failure = error as DeliveryFailedError;
+      expect(failure.mail).toBe(message);
+      expect(failure.attempts).toBe(1);
+      expect(failure.responseCode).toBe(550);
+      expect(failure.reason).toMatch(/rejection/);
+      expect(failure.cause).toBeInstanceOf(MessageFailedError);
+      expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 0 });
+    });
+  });
+
+  describe('a TransportFailed', () => {
+    it('is retried by BullMQ with backoff and delivered on a later attempt', async () => {
+      const { mailer, worker } = await startPair({ outcomes: 'failure,failure' });
+      const result = await mailer.send(testMessage(4, randomUUID()));
+      expect(result.attempts).toBe(3);
+      expect(worker.stats).toEqual({ delivered: 1, failed: 0, retried: 2 });
+    });
+
+    it('fails the message after message.retries more attempts, with a TransportFailed cause', async () => {
+      const { mailer, worker } = await startPair({ failure: 1 });
+      const message = testMessage(5, randomUUID());
+      message.retries = 2;
+      const error = (await mailer.send(message).catch((caught: unknown) => caught)) as DeliveryFailedError;
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      expect(error.attempts).toBe(3);
+      expect(error.reason).toMatch(/all 3 attempts/);
+      expect(error.cause).toBeInstanceOf(TransportFailedError);
+      expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 2 });
+    });
+  });
+
+  describe('manager.rate', () => {
+    it("becomes BullMQ's limiter for the queue: after a delivery at 0.5 per second, the queue is rate-limited in Redis", async () => {
+      const { mailer } = await startPair({}, { rate: 0.5 });
+      await mailer.send(testMessage(9, randomUUID()));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        // One job per 2,000 ms: the limiter's window is still open right after the first.
+        expect(await queue.getRateLimitTtl(1)).toBeGreaterThan(0);
+      } finally {
+        await queue.close();
+      }
+    });
+
+    it('without a rate, leaves the queue unlimited', async () => {
+      const { mailer } = await startPair();
+      await mailer.send(testMessage(10, randomUUID()));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getRateLimitTtl(1)).toBeLessThanOrEqual(0);
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a poisoned job (data that is not a message we can rebuild)', () => {
+    it('fails at once, without retries, and the worker carries on', async () => {
+      const { mailer, worker } = await startPair();
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await queue.add('mail', { id: 'poison', mime: '', from: 'not an address', to: [] }, { jobId: 'poison', attempts: 5 });
+        await vi.waitFor(async () => expect(await queue.getJobState('poison')).toBe('failed'), { timeout: 10_000 });
+        expect((await queue.getJob('poison'))?.attemptsMade).toBe(1);
+        expect((await mailer.send(testMessage(7, randomUUID()))).attempts).toBe(1);
+        expect(worker.stats).toMatchObject({ delivered: 1, failed: 1, retried: 0 });
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a job gone from Redis (removed, or Redis lost its data)', () => {
+    it('rejects the send waiting on it after manager.check seconds instead of leaving it hanging', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const mailer = await new Mailer(config()).start();
+      open.push({ stop: () => mailer.stop() });
+      const message = testMessage(8, randomUUID());
+      const sending = mailer.send(message).catch((caught: unknown) => caught);
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await vi.waitFor(async () => expect(await queue.getJobState(jobIdOf(message))).toBe('waiting'), { timeout: 5000 });
+        await queue.remove(jobIdOf(message));
+      } finally {
+        await queue.close();
+      }
+      const error = (await sending) as DeliveryFailedError;
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      expect(error.mail).toBe(message);
+      expect(error.reason).toMatch(/no longer in Redis/);
+    });
+  });
+
+  describe("wait: 'queued'", () => {
+    it('resolves once Redis holds the job, before any worker took it', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const base = config();
+      const mailer = await new Mailer({ ...base, manager: { ...(base.manager as object), wait: 'queued' } }).start();
+      open.push({ stop: () => mailer.stop() });
+      const message = testMessage(6, randomUUID());
+      const result = await mailer.send(message);
+      expect(result.attempts).toBe(0);
+      expect(result.messageId).toBe(jobIdOf(message));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+
+  describe('a burst', () => {
+    it('makes concurrent sends beyond `pending` wait: with no worker, Redis holds exactly `pending` jobs', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const base = config();
+      const mailer = await new Mailer({ ...base, manager: { ...(base.manager as object), pending: 50, batch: 7 } }).start();
+      const run = randomUUID();
+      const sends = Array.from({ length: 200 }, (_, index) => mailer.send(testMessage(index, run)).catch((error: unknown) => error));
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await vi.waitFor(async () => expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 50 }), { timeout: 5000 });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 50 });
+      } finally {
+        await queue.close();
+      }
+      await mailer.stop({ drain: false });
+      expect((await Promise.all(sends)).every((outcome) => outcome instanceof Error)).toBe(true);
+    });
+
+    it('delivers 2,000 messages through submit() with at most `pending` in hand', async () => {
+      const { mailer, worker } = await startPair({}, { pending: 100, batch: 50, concurrency: 20 });
+      const run = randomUUID();
+      const results: Promise<unknown>[] = [];
+      let most = 0;
+      for (let index = 0; index < 2000; index += 1) {
+        const { result } = await mailer.submit(testMessage(index, run));
+        results.push(result);
+        most = Math.max(most, mailer.stats.queued + mailer.stats.inFlight);
+      }
+      await Promise.all(results);
+      expect(most).toBeLessThanOrEqual(100);
+      expect(worker.stats.delivered).toBe(2000);
+    });
+  });
+});
