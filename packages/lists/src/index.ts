@@ -5,4 +5,4 @@
  *
  * @packageDocumentation
  */
-export {};
+export { type List, type ListSettings, type PostingPolicy, parseList, type ReplyToPolicy } from './list/list.js';
