@@ -6,3 +6,9 @@
  * @packageDocumentation
  */
 export { type List, type ListSettings, type PostingPolicy, parseList, type ReplyToPolicy } from './list/list.js';
+export { ListExistsError, ListNotFoundError, MemberNotFoundError, StoreUnavailableError } from './store/errors.js';
+export { createMemoryStore } from './store/memory-store.js';
+export type { Member, MemberInput, MemberUpdate } from './store/member.js';
+export { openStore } from './store/open-store.js';
+export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store/store.js';
