@@ -31,6 +31,7 @@ export type { AttachOptions, Attachment } from './message/attachment.js';
 export { htmlToText } from './message/html-to-text.js';
 export { Message, type RawMessageOptions } from './message/message.js';
 export type { Body, HeadersInput, MessageFields, Priority, RawSource } from './message/message-fields.js';
+export type { SplitSource } from './message/split-source.js';
 export { coreTransports } from './transports/core-transports.js';
 export {
   type ChildOrder,
