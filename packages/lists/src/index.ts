@@ -14,3 +14,13 @@ export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './
 export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store/store.js';
 export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
 export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';
+export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';
+export { LoopDetectedError } from './expansion/loop.js';
+export { unsubscribeToken, verifyUnsubscribeToken } from './expansion/tokens.js';
+export { decodeVerp, encodeVerp } from './expansion/verp.js';
+export { PostNotFoundError, PostStateError } from './ledger/errors.js';
+export type { DeliveryOutcome, DeliveryState, Ledger, PostCounts, PostRecord, PostState } from './ledger/ledger.js';
+export { ledgerFor } from './ledger/ledger-for.js';
+export { type PostOptions, postToList } from './ledger/post.js';
+export type { PostHandle, PostProgress, PostReport, RunOptions } from './ledger/post-types.js';
+export { listPosts, type ResumeOptions, resumePost, showPost } from './ledger/resume.js';

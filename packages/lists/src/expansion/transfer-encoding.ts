@@ -1,0 +1,41 @@
+/** Content-Transfer-Encoding codecs for the parts a footer is appended to (RFC 2045). */
+
+/** Decodes a part's bytes by its transfer encoding (`base64`, `quoted-printable`, anything else as is). */
+export function decodeTransfer(encoding: string, bytes: Buffer): Buffer {
+  if (encoding === 'base64') return Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(bytes.toString('latin1'));
+  return bytes;
+}
+
+/** Quoted-printable text (a latin1 string of the encoded bytes) to bytes; soft line breaks removed. */
+export function decodeQuotedPrintable(text: string): Buffer {
+  const joined = text.replace(/[ \t]+(?=\r?\n)/g, '').replace(/=\r?\n/g, '');
+  const bytes = joined.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1');
+}
+
+/**
+ * Bytes to quoted-printable: line breaks (CRLF or LF) stay hard breaks with
+ * `eol`, lines are cut with soft breaks to at most 76 characters, and spaces
+ * or tabs before a line end are encoded.
+ */
+export function encodeQuotedPrintable(bytes: Buffer, eol: string): string {
+  const out: string[] = [];
+  const text = bytes.toString('latin1');
+  for (const line of text.split(/\r?\n/)) {
+    let current = '';
+    for (let index = 0; index < line.length; index += 1) {
+      const code = line.charCodeAt(index);
+      const last = index === line.length - 1;
+      const literal = (code >= 33 && code <= 126 && code !== 61) || ((code === 32 || code === 9) && !last);
+      const piece = literal ? (line[index] as string) : `=${code.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (current.length + piece.length > 75) {
+        out.push(`${current}=`);
+        current = '';
+      }
+      current += piece;
+    }
+    out.push(current);
+  }
+  return out.join(eol);
+}
