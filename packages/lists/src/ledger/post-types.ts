@@ -1,0 +1,55 @@
+import type { Mailer } from '@mailroom/core';
+import type { ListStore } from '../store/store.js';
+import type { PostCounts, PostState } from './ledger.js';
+
+/** Progress of a post, given to `onProgress` as outcomes are recorded. */
+export interface PostProgress extends PostCounts {
+  /** The ledger id. */
+  id: string;
+  /** Members in the post's snapshot (enabled or not). */
+  total: number;
+  /** Seconds since this run started. */
+  seconds: number;
+}
+
+/** The outcome of a run of a post. Counts are the post's, across every run of it. */
+export interface PostReport {
+  id: string;
+  state: PostState;
+  sent: number;
+  failed: number;
+  /** Members skipped because their delivery is disabled (or they left the list before a resume). */
+  skipped: number;
+  /** Still outstanding (non-zero only when paused or stopped). */
+  pending: number;
+  /** Members this run did not send again because the ledger had them settled already. */
+  duplicatesAvoided: number;
+  /** Seconds this run took. */
+  seconds: number;
+}
+
+/** A post that is running. */
+export interface PostHandle {
+  /** The ledger id: print it so the post can be resumed. */
+  readonly id: string;
+  /** Resolves when the run ends (finished, paused or stopped); rejects only if the store fails. */
+  readonly done: Promise<PostReport>;
+  /** Stops submitting; `done` resolves with state `paused` once what was in flight is recorded. */
+  pause(): void;
+}
+
+/** Options shared by `postToList` and `resumePost`. */
+export interface RunOptions {
+  store: ListStore;
+  /** A started Mailer: its manager and transport deliver. */
+  mailer: Mailer;
+  onProgress?: (progress: PostProgress) => void;
+  /** Members read from the store per page. @default 500 */
+  batchSize?: number;
+  /**
+   * Outcomes recorded per ledger transaction; also written every 100 ms. Deliveries
+   * a crash can repeat are at most this many plus the manager's workers in flight.
+   * @default 256
+   */
+  ledgerBatch?: number;
+}
