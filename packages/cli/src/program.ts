@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { registerDemo } from './commands/demo.js';
+import { registerListDemo } from './commands/list-demo.js';
+import { registerLists } from './commands/lists.js';
+import { registerPost } from './commands/post.js';
 import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
 
@@ -14,6 +16,9 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerSend(program);
   registerStress(program);
-  registerDemo(program);
+  registerLists(program);
+  registerPost(program);
+  // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
+  registerListDemo(program);
   return program;
 }

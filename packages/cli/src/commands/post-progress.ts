@@ -1,0 +1,47 @@
+import type { PostProgress } from '@mailroom/lists';
+import { SingleBar } from 'cli-progress';
+
+/** A live bar for a post on a terminal's stderr (sent, failed, rate, ETA); nothing when not a terminal. */
+export interface PostBar {
+  update(progress: PostProgress): void;
+  stop(): void;
+}
+
+/** The rate over this run and the time left at that rate, for the bar. */
+export function rateAndEta(progress: PostProgress, settledAtStart: number): { rate: number; eta: string } {
+  const settled = progress.sent + progress.failed + progress.skipped;
+  const rate = progress.seconds > 0 ? (settled - settledAtStart) / progress.seconds : 0;
+  const left = Math.max(0, progress.total - settled);
+  if (rate <= 0) return { rate: 0, eta: '?' };
+  const seconds = Math.ceil(left / rate);
+  return { rate: Math.round(rate), eta: seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s` };
+}
+
+/** A bar labelled `label` on `stream` when it is a terminal. */
+export function createPostBar(label: string, stream: NodeJS.WriteStream = process.stderr): PostBar {
+  if (!stream.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream,
+    format: `${label} [{bar}] {percentage}% {value}/{total} | sent {sent} | failed {failed} | {rate} msg/s | eta {etaText}`,
+    hideCursor: true,
+    fps: 10,
+  });
+  let started = false;
+  let settledAtStart = 0;
+  return {
+    update: (progress) => {
+      const settled = progress.sent + progress.failed + progress.skipped;
+      if (!started) {
+        started = true;
+        settledAtStart = settled;
+        bar.start(progress.total, settled, { sent: 0, failed: 0, rate: 0, etaText: '?' });
+      }
+      const { rate, eta } = rateAndEta(progress, settledAtStart);
+      bar.setTotal(progress.total);
+      bar.update(settled, { sent: progress.sent, failed: progress.failed, rate, etaText: eta });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
