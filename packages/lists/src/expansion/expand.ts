@@ -95,13 +95,11 @@ export function preparePost(list: List, source: Buffer | string): PreparedPost {
   return { list, messageId, sharedHead, body: shared, eol, ...(personalized && { footer: plan }) };
 }
 
-function listValues(list: List, recipient?: Recipient): Record<string, string> {
-  const address = recipient?.address ?? '';
-  const https = recipient === undefined ? undefined : unsubscribeUrl(list, address);
+function listValues(list: List, recipient?: Recipient, https?: string): Record<string, string> {
   return {
     ...recipient?.fields,
     name: recipient?.name ?? '',
-    address,
+    address: recipient?.address ?? '',
     unsubscribeUrl: https ?? `mailto:${list.requestAddress}?subject=unsubscribe`,
     listName: list.name,
     listAddress: list.address,
@@ -140,11 +138,12 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
   }
   return recipients.map((recipient) => {
     const address = recipient.address;
-    const memberHead = unsubscribeFields(list, address, eol).join(eol);
+    const https = unsubscribeUrl(list, address);
+    const memberHead = unsubscribeFields(list, https, eol).join(eol);
     const body =
       post.footer === undefined
         ? post.body
-        : applyFooter(post.footer, post.body, renderFooter(list.footer as string, listValues(list, recipient)));
+        : applyFooter(post.footer, post.body, renderFooter(list.footer as string, listValues(list, recipient, https)));
     return { message: build(post, memberHead, body, envelopeSender(list, address), [address]), recipients: [address] };
   });
 }

@@ -21,8 +21,8 @@ interface FooterTarget {
   readonly bodyEnd: number;
   /** The rewritten part header with its blank line (empty for the message itself). */
   readonly header: Buffer;
-  /** The part's new encoded content for one footer. */
-  readonly render: (footer: string) => Buffer;
+  /** The part's new encoded content for one footer, in pieces (joined once, with the rest of the body). */
+  readonly render: (footer: string) => Buffer[];
 }
 
 /** Where a post's footer goes, and the edits its top-level header needs (for a single-part post). */
@@ -140,7 +140,7 @@ function collect(text: string, body: Buffer, part: Part, eol: string, top: boole
  * footer goes ends at a line break, so its encoded form is computed once and
  * only the footer (and what follows it) is encoded per member.
  */
-function renderer(kind: 'plain' | 'html', text: string, encoding: string, eol: string): (footer: string) => Buffer {
+function renderer(kind: 'plain' | 'html', text: string, encoding: string, eol: string): (footer: string) => Buffer[] {
   const lineEnd = (value: string) => (value === '' || value.endsWith('\n') ? value : value + eol);
   let prefix: string;
   let suffix: (footer: string) => string;
@@ -157,7 +157,7 @@ function renderer(kind: 'plain' | 'html', text: string, encoding: string, eol: s
   const bytes = Buffer.from(prefix, 'utf8');
   if (encoding === 'quoted-printable') {
     const encoded = Buffer.from(encodeQuotedPrintable(bytes, eol), 'latin1');
-    return (footer) => Buffer.concat([encoded, Buffer.from(encodeQuotedPrintable(Buffer.from(suffix(footer), 'utf8'), eol), 'latin1')]);
+    return (footer) => [encoded, Buffer.from(encodeQuotedPrintable(Buffer.from(suffix(footer), 'utf8'), eol), 'latin1')];
   }
   if (encoding === 'base64') {
     const whole = bytes.length - (bytes.length % 3);
@@ -167,10 +167,10 @@ function renderer(kind: 'plain' | 'html', text: string, encoding: string, eol: s
       const text64 = head + Buffer.concat([tail, Buffer.from(suffix(footer), 'utf8')]).toString('base64');
       const lines: string[] = [];
       for (let start = 0; start < text64.length; start += 76) lines.push(text64.slice(start, start + 76));
-      return Buffer.from(lines.join(eol), 'latin1');
+      return [Buffer.from(lines.join(eol), 'latin1')];
     };
   }
-  return (footer) => Buffer.concat([bytes, Buffer.from(suffix(footer), 'utf8')]);
+  return (footer) => [bytes, Buffer.from(suffix(footer), 'utf8')];
 }
 
 /**
@@ -197,7 +197,7 @@ export function applyFooter(plan: FooterPlan, body: Buffer, footer: string): Buf
   let position = 0;
   for (const target of plan.targets) {
     const start = target.headerStart < 0 ? target.bodyStart : target.headerStart;
-    pieces.push(body.subarray(position, start), target.header, target.render(footer));
+    pieces.push(body.subarray(position, start), target.header, ...target.render(footer));
     position = target.bodyEnd;
   }
   pieces.push(body.subarray(position));

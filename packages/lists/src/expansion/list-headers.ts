@@ -74,14 +74,13 @@ export function unsubscribeUrl(list: List, member: string): string | undefined {
 }
 
 /**
- * `List-Unsubscribe` (the mailto, and the member's HTTPS URL first when there
- * is one) and then `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
- * (RFC 8058), which is only ever written next to an HTTPS URI.
- * Without a member (a batch), only the mailto.
+ * `List-Unsubscribe` (the mailto, after the member's HTTPS URL when there is
+ * one, see {@link unsubscribeUrl}) and then `List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click` (RFC 8058), which is only ever written next to
+ * an HTTPS URI. Without a URL (a batch, or no base URL), only the mailto.
  */
-export function unsubscribeFields(list: List, member: string | undefined, eol: string): string[] {
+export function unsubscribeFields(list: List, https: string | undefined, eol: string): string[] {
   const mail = mailto(list.requestAddress, 'unsubscribe');
-  const https = member === undefined ? undefined : unsubscribeUrl(list, member);
   if (https === undefined) return [`List-Unsubscribe: ${mail}`];
   return [foldField('List-Unsubscribe', [`<${https}>,`, mail], eol), 'List-Unsubscribe-Post: List-Unsubscribe=One-Click'];
 }

@@ -14,6 +14,8 @@ export function decodeQuotedPrintable(text: string): Buffer {
   return Buffer.from(bytes, 'latin1');
 }
 
+const SAFE_LINE = /^(?:[\x21-\x3c\x3e-\x7e](?:[\t\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?)?$/;
+
 /**
  * Bytes to quoted-printable: line breaks (CRLF or LF) stay hard breaks with
  * `eol`, lines are cut with soft breaks to at most 76 characters, and spaces
@@ -23,6 +25,11 @@ export function encodeQuotedPrintable(bytes: Buffer, eol: string): string {
   const out: string[] = [];
   const text = bytes.toString('latin1');
   for (const line of text.split(/\r?\n/)) {
+    // Most lines need nothing: printable ASCII without "=", short, no white space at the end.
+    if (line.length <= 76 && SAFE_LINE.test(line)) {
+      out.push(line);
+      continue;
+    }
     let current = '';
     for (let index = 0; index < line.length; index += 1) {
       const code = line.charCodeAt(index);

@@ -15,7 +15,11 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 
 const KEEP = /[A-Za-z0-9+=\-_]/;
 
+// The common case: nothing to escape (no leading, trailing or doubled dot either).
+const PLAIN = /^[A-Za-z0-9+=_-]+(?:\.[A-Za-z0-9+=_-]+)*$/;
+
 function escapeHex(text: string): string {
+  if (PLAIN.test(text)) return text;
   let out = '';
   let previous = '';
   for (const char of text) {

@@ -136,9 +136,9 @@ export function parseList(settings: ListSettings | Record<string, unknown>, pref
   const given = parseSection(shape, rest, prefix);
   const address = mailbox(`${prefix}address`, given.address.trim());
   const local = address.local;
-  if (local.startsWith('"')) {
+  if (local.startsWith('"') || local.includes('+')) {
     throw new MailConfigurationError(`${prefix}address`, 'invalid value', {
-      expected: 'an address with an unquoted local part (the bounce and request addresses derive from it)',
+      expected: 'an address with an unquoted local part without "+" (the bounce, VERP and request addresses derive from it)',
       received: describeValue('address', given.address),
     });
   }

@@ -82,6 +82,7 @@ describe('parseList errors name the dotted field', () => {
     [{ address: 'not an address' }, 'list.address'],
     [{ address: 'Red <red@lists.example.org>' }, 'list.address'],
     [{ address: '"red team"@lists.example.org' }, 'list.address'],
+    [{ address: 'red+x@lists.example.org' }, 'list.address'],
     [{ ...base, unsubscribeUrl: 'http://lists.example.org/u', secret: 'x' }, 'list.unsubscribeUrl'],
     [{ ...base, unsubscribeUrl: 'not a url', secret: 'x' }, 'list.unsubscribeUrl'],
     [{ ...base, unsubscribeUrl: 'https://user:pw@lists.example.org/u', secret: 'x' }, 'list.unsubscribeUrl'],
