@@ -115,7 +115,7 @@ describe('parseList errors name the dotted field', () => {
     const error = configError(() => parseList({ ...base, secret: 'hunter2-very-secret', batchSize: -1 }));
     const error2 = configError(() => parseList({ ...base, secret: 42 as unknown as string }));
     for (const each of [error, error2]) {
-      expect(JSON.stringify({ message: each.message, ...each })).not.toContain('hunter2');
+      expect(JSON.stringify({ ...each, message: each.message })).not.toContain('hunter2');
     }
     expect(error2.key).toBe('list.secret');
     expect(error2.message).not.toContain('42');
