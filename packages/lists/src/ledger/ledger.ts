@@ -66,9 +66,16 @@ export interface Ledger {
   source(id: string): Promise<Buffer>;
   /**
    * Before a page of members is submitted: its enabled members become `pending`,
-   * the disabled ones `skipped` with their reason, and the cursor moves past the page. One transaction.
+   * the disabled ones `skipped` with their reason, and the cursor moves past the page; `settled`
+   * outcomes of earlier pages are recorded in the same transaction (one commit per page).
    */
-  enqueue(id: string, cursor: number, pending: readonly string[], skipped: readonly DeliveryOutcome[]): Promise<void>;
+  enqueue(
+    id: string,
+    cursor: number,
+    pending: readonly string[],
+    skipped: readonly DeliveryOutcome[],
+    settled?: readonly DeliveryOutcome[],
+  ): Promise<void>;
   /** Settles pending deliveries (only rows still pending change). One transaction. */
   record(id: string, outcomes: readonly DeliveryOutcome[]): Promise<void>;
   /** The addresses still pending, in pages. */

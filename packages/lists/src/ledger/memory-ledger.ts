@@ -19,6 +19,19 @@ export function createMemoryLedger(): Ledger {
   const update = (post: MemoryPost, changes: Partial<PostRecord>) => {
     post.record = { ...post.record, ...changes, updatedAt: new Date() };
   };
+  const record = (id: string, outcomes: readonly DeliveryOutcome[]) => {
+    const post = need(id);
+    const counts = { ...post.record.counts };
+    for (const outcome of outcomes) {
+      const row = post.deliveries.get(memberKey(outcome.address));
+      if (row?.state !== 'pending') continue;
+      row.state = outcome.state;
+      if (outcome.response !== undefined) row.response = outcome.response;
+      counts.pending -= 1;
+      counts[outcome.state] += 1;
+    }
+    update(post, { counts });
+  };
   return {
     async createPost(post: NewPost) {
       const now = new Date();
@@ -49,7 +62,8 @@ export function createMemoryLedger(): Ledger {
     async source(id) {
       return need(id).source;
     },
-    async enqueue(id, cursor, pending, skipped) {
+    async enqueue(id, cursor, pending, skipped, settled = []) {
+      record(id, settled);
       const post = need(id);
       const counts = { ...post.record.counts };
       for (const address of pending) {
@@ -71,17 +85,7 @@ export function createMemoryLedger(): Ledger {
       update(post, { cursor, counts });
     },
     async record(id, outcomes: readonly DeliveryOutcome[]) {
-      const post = need(id);
-      const counts = { ...post.record.counts };
-      for (const outcome of outcomes) {
-        const row = post.deliveries.get(memberKey(outcome.address));
-        if (row?.state !== 'pending') continue;
-        row.state = outcome.state;
-        if (outcome.response !== undefined) row.response = outcome.response;
-        counts.pending -= 1;
-        counts[outcome.state] += 1;
-      }
-      update(post, { counts });
+      record(id, outcomes);
     },
     pending(id, batchSize) {
       return {

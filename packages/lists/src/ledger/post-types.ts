@@ -44,12 +44,13 @@ export interface RunOptions {
   /** A started Mailer: its manager and transport deliver. */
   mailer: Mailer;
   onProgress?: (progress: PostProgress) => void;
-  /** Members read from the store per page. @default 500 */
+  /** Members read from the store per page; each page is one ledger commit. @default 1000 */
   batchSize?: number;
   /**
-   * Outcomes recorded per ledger transaction; also written every 100 ms. Deliveries
-   * a crash can repeat are at most this many plus the manager's workers in flight.
-   * @default 256
+   * Most outcomes held before a ledger commit (they are also written with each page and
+   * every 250 ms). Deliveries a crash can repeat are at most this many plus the manager's
+   * workers in flight, so keep it at or under `manager.queue` (default 10,000).
+   * @default 2000
    */
   ledgerBatch?: number;
 }

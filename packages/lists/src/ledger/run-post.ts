@@ -29,8 +29,8 @@ function outcomesOf(recipients: readonly string[], result: DeliveryResult): Deli
  */
 export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, prepared: PreparedPost): PostHandle {
   const { store, mailer } = options;
-  const batchSize = options.batchSize ?? 500;
-  const ledgerBatch = options.ledgerBatch ?? 256;
+  const batchSize = options.batchSize ?? 1000;
+  const ledgerBatch = options.ledgerBatch ?? 2000;
   const started = performance.now();
   const id = post.id;
   const list = post.list;
@@ -69,7 +69,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   };
   const timer = setInterval(() => {
     void flush().then(progress);
-  }, 100);
+  }, 250);
 
   const deliver = async (members: readonly Member[]): Promise<void> => {
     for (const delivery of deliveriesFor(prepared, members)) {
@@ -130,13 +130,25 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
               response: member.disabledReason ?? 'delivery disabled',
             }),
           );
-        await flush();
-        await ledger.enqueue(
-          id,
-          page.cursor,
-          enabled.map((member) => member.address),
-          skipped,
-        );
+        // One commit per page: the outcomes so far, then this page as pending, before any of it is submitted.
+        const settled = buffer;
+        buffer = [];
+        writing = writing.then(async () => {
+          if (writeError) return;
+          try {
+            await ledger.enqueue(
+              id,
+              page.cursor,
+              enabled.map((member) => member.address),
+              skipped,
+              settled,
+            );
+          } catch (error) {
+            writeError = error;
+          }
+        });
+        await writing;
+        if (writeError) break;
         counts.pending += enabled.length;
         counts.skipped += skipped.length;
         await deliver(enabled);

@@ -106,16 +106,7 @@ export function createSqliteLedger(database: Database): Ledger {
     if (!found) throw new PostNotFoundError(id);
     return found;
   };
-  const enqueue = database.transaction((seq: number, cursor: number, pending: readonly string[], skipped: readonly DeliveryOutcome[]) => {
-    let added = 0;
-    let skippedAdded = 0;
-    for (const address of pending) added += statements.insertDelivery.run(seq, memberKey(address), address, 0, null).changes;
-    for (const outcome of skipped) {
-      skippedAdded += statements.insertDelivery.run(seq, memberKey(outcome.address), outcome.address, 3, outcome.response ?? null).changes;
-    }
-    statements.advance.run(cursor, added, skippedAdded, Date.now(), seq);
-  });
-  const record = database.transaction((seq: number, outcomes: readonly DeliveryOutcome[]) => {
+  const settle = (seq: number, outcomes: readonly DeliveryOutcome[]) => {
     const counts = { sent: 0, failed: 0, skipped: 0 };
     for (const outcome of outcomes) {
       const changed = statements.settle.run(CODE[outcome.state], outcome.response ?? null, seq, memberKey(outcome.address)).changes;
@@ -123,7 +114,26 @@ export function createSqliteLedger(database: Database): Ledger {
     }
     const settled = counts.sent + counts.failed + counts.skipped;
     if (settled > 0) statements.count.run(settled, counts.sent, counts.failed, counts.skipped, Date.now(), seq);
-  });
+  };
+  const enqueue = database.transaction(
+    (seq: number, cursor: number, pending: readonly string[], skipped: readonly DeliveryOutcome[], settled: readonly DeliveryOutcome[]) => {
+      if (settled.length > 0) settle(seq, settled);
+      let added = 0;
+      let skippedAdded = 0;
+      for (const address of pending) added += statements.insertDelivery.run(seq, memberKey(address), address, 0, null).changes;
+      for (const outcome of skipped) {
+        skippedAdded += statements.insertDelivery.run(
+          seq,
+          memberKey(outcome.address),
+          outcome.address,
+          3,
+          outcome.response ?? null,
+        ).changes;
+      }
+      statements.advance.run(cursor, added, skippedAdded, Date.now(), seq);
+    },
+  );
+  const record = database.transaction(settle);
   return {
     async createPost(post: NewPost) {
       const now = Date.now();
@@ -142,8 +152,8 @@ export function createSqliteLedger(database: Database): Ledger {
       if (!found) throw new PostNotFoundError(id);
       return found.source;
     },
-    async enqueue(id, cursor, pending, skipped) {
-      enqueue(row(id).seq, cursor, pending, skipped);
+    async enqueue(id, cursor, pending, skipped, settled = []) {
+      enqueue(row(id).seq, cursor, pending, skipped, settled);
     },
     async record(id, outcomes) {
       if (outcomes.length > 0) record(row(id).seq, outcomes);
