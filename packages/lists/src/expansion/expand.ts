@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Message } from '@mailroom/core';
+import { Message, MessageError } from '@mailroom/core';
 import type { List } from '../list/list.js';
 import { batchByDomain } from './batches.js';
 import { applyFooter, type FooterPlan, planFooter, renderFooter } from './footer.js';
@@ -50,8 +50,12 @@ function replyToField(list: List): string | undefined {
  * `Precedence: list` unless present and `X-Loop`, and keeps the body as
  * shared bytes.
  * @throws {LoopDetectedError} `ELOOP` when the post carries this list's X-Loop or List-Id.
+ * @throws {MessageError} `ERAW` when `source` is neither a Buffer nor a string.
  */
 export function preparePost(list: List, source: Buffer | string): PreparedPost {
+  if (typeof source !== 'string' && !Buffer.isBuffer(source)) {
+    throw new MessageError('ERAW', 'A post must be a Buffer or a string (read a stream into a Buffer first)');
+  }
   const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
   const { fields, eol, body } = splitMessage(bytes);
   assertNoLoop(list, fields);
@@ -113,9 +117,13 @@ function envelopeSender(list: List, member: string): string {
   return verp.lastIndexOf('@') <= 64 ? verp : list.bounceAddress;
 }
 
-/** A raw message of the shared header block, the member's fields and the body: the body is shared, not copied. */
-function build(post: PreparedPost, memberHead: string, body: Buffer, from: string, to: string[]): Message {
-  const head = Buffer.from(`${post.sharedHead}${memberHead}${post.eol}${post.eol}`, 'latin1');
+/** The whole header block of one copy: the shared fields, the member's fields and the empty line. */
+function headOf(post: PreparedPost, memberHead: string): Buffer {
+  return Buffer.from(`${post.sharedHead}${memberHead}${post.eol}${post.eol}`, 'latin1');
+}
+
+/** A raw message of a header block and the body: neither is copied (batches share one head too). */
+function build(post: PreparedPost, head: Buffer, body: Buffer, from: string, to: string[]): Message {
   return Message.raw({ head, body }, { from, to, id: post.messageId });
 }
 
@@ -130,10 +138,10 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
   const { list, eol } = post;
   const perMember = list.personalize || list.verp || list.unsubscribeUrl !== undefined;
   if (!perMember) {
-    const memberHead = unsubscribeFields(list, undefined, eol).join(eol);
+    const head = headOf(post, unsubscribeFields(list, undefined, eol).join(eol));
     return batchByDomain(recipients, list.batchSize, (recipient) => recipient.address).map((batch) => {
       const to = batch.map((recipient) => recipient.address);
-      return { message: build(post, memberHead, post.body, list.bounceAddress, to), recipients: to };
+      return { message: build(post, head, post.body, list.bounceAddress, to), recipients: to };
     });
   }
   return recipients.map((recipient) => {
@@ -144,6 +152,6 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
       post.footer === undefined
         ? post.body
         : applyFooter(post.footer, post.body, renderFooter(list.footer as string, listValues(list, recipient, https)));
-    return { message: build(post, memberHead, body, envelopeSender(list, address), [address]), recipients: [address] };
+    return { message: build(post, headOf(post, memberHead), body, envelopeSender(list, address), [address]), recipients: [address] };
   });
 }

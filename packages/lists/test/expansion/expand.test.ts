@@ -87,6 +87,10 @@ describe('deliveriesFor: the shared body', () => {
     expect(text).toContain('X-Note: caf\xe9\r\nReceived: from a\r\n\tby b\r\n');
   });
 
+  it('refuses a source that is neither a Buffer nor a string', () => {
+    expect(() => preparePost(RED, 42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERAW' }));
+  });
+
   it('refuses a recipient address that is not valid, naming it', () => {
     expect(() => deliveriesFor(preparePost(RED, post(BASIC)), [{ address: 'not an address' }])).toThrow(/not an address/);
   });

@@ -76,6 +76,17 @@ describe('RFC 2047 encoded subjects', () => {
     expect(decodeWords(lines.join('').replace(/^Subject: /, ''))).toBe(`[Red] ${text}`);
   });
 
+  it('encodes the whole subject when the prefix itself is not ASCII', async () => {
+    const list = parseList({ address: 'red@lists.example.org', prefix: '[Rød] ' });
+    const { lines } = await subjectOf(['Subject: Hello'], list);
+    expect(lines).toEqual(['Subject: =?UTF-8?Q?[R=C3=B8d]_Hello?='.replace('[', '=5B').replace(']', '=5D')]);
+    expect(decodeWords(lines[0]!.slice('Subject: '.length))).toBe('[Rød] Hello');
+    // And a reply to it is recognized as already prefixed.
+    expect((await subjectOf([`Subject: Re: ${lines[0]!.slice('Subject: '.length)}`], list)).lines).toEqual([
+      `Subject: Re: ${lines[0]!.slice('Subject: '.length)}`,
+    ]);
+  });
+
   it('reads a raw 8-bit UTF-8 subject and writes it encoded', async () => {
     const { lines } = await subjectOf(['Subject: Grüße']);
     expect(lines).toEqual(['Subject: [Red] =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=']);
