@@ -38,11 +38,12 @@ function outputEncoding(encoding: string): string {
   return encoding === '8bit' || encoding === 'binary' ? '8bit' : 'quoted-printable';
 }
 
-function decodeText(charset: string | undefined, bytes: Buffer): string {
+/** The part's text, or undefined when its charset is unknown or its bytes do not decode: such a part is left alone. */
+function decodeText(charset: string | undefined, bytes: Buffer): string | undefined {
   try {
-    return new TextDecoder(charset && charset !== 'us-ascii' ? charset : 'utf-8').decode(bytes);
+    return new TextDecoder(charset && charset !== 'us-ascii' ? charset : 'utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return bytes.toString('latin1');
+    return undefined;
   }
 }
 
@@ -116,6 +117,7 @@ function collect(text: string, body: Buffer, part: Part, eol: string, top: boole
   if ((type.value !== 'text/plain' && type.value !== 'text/html') || disposition === 'attachment') return;
   const encoding = (field(part.fields, 'content-transfer-encoding') ?? '7bit').toLowerCase();
   const decoded = decodeText(type.parameters.charset?.toLowerCase(), decodeTransfer(encoding, body.subarray(part.bodyStart, part.bodyEnd)));
+  if (decoded === undefined) return;
   const output = outputEncoding(encoding);
   const fields = rewrittenFields(field(part.fields, 'content-type') ?? 'text/plain', output, eol);
   let header = Buffer.alloc(0);

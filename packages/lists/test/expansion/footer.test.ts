@@ -150,6 +150,19 @@ describe('personalized footer, read back by mailparser', () => {
     expect(parsed.headers.get('content-transfer-encoding')).toBe('8bit');
   });
 
+  it.each([
+    ['an unknown charset', 'text/plain; charset=x-unknown-charset', Buffer.from('text\r\n')],
+    ['bytes that are not the declared UTF-8', 'text/plain; charset=utf-8', Buffer.from([0x61, 0xff, 0xfe, 0x0d, 0x0a])],
+  ])('a part with %s is left exactly as it was', async (_, type, content) => {
+    const source = Buffer.concat([
+      Buffer.from(`From: p@example.com\r\nContent-Type: ${type}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`),
+      content,
+    ]);
+    const { bytes } = await delivered(source);
+    expect(split(bytes).body.equals(content)).toBe(true);
+    expect(split(bytes).head).toContain(`Content-Type: ${type}\r\n`);
+  });
+
   it('a signed post is left exactly as it was', async () => {
     const body =
       '--s\r\nContent-Type: text/plain\r\n\r\nSigned text\r\n--s\r\nContent-Type: application/pgp-signature\r\n\r\nSIG\r\n--s--\r\n';
