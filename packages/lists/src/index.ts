@@ -18,7 +18,7 @@ export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Reci
 export { LoopDetectedError } from './expansion/loop.js';
 export { unsubscribeToken, verifyUnsubscribeToken } from './expansion/tokens.js';
 export { decodeVerp, encodeVerp } from './expansion/verp.js';
-export { PostNotFoundError, PostStateError } from './ledger/errors.js';
+export { PostNotFoundError } from './ledger/errors.js';
 export type { DeliveryOutcome, DeliveryState, Ledger, PostCounts, PostRecord, PostState } from './ledger/ledger.js';
 export { ledgerFor } from './ledger/ledger-for.js';
 export { type PostOptions, postToList } from './ledger/post.js';

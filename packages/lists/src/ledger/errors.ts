@@ -9,12 +9,3 @@ export class PostNotFoundError extends MailError {
     this.id = id;
   }
 }
-
-/** A post cannot be resumed (it is finished, or another run of it is going on). Code `EPOSTSTATE`. */
-export class PostStateError extends MailError {
-  readonly id: string;
-  constructor(id: string, message: string) {
-    super('EPOSTSTATE', message);
-    this.id = id;
-  }
-}
