@@ -2,9 +2,14 @@
 // deliveries for N generated members in pages of 1,000 (as a store streams
 // them), with the Message objects dropped after each page. No transport, no
 // Mailer: this isolates the cost the list layer adds per member.
-// Usage: node bench/lists-expand.js [members=1000000]
-// Prints one JSON line per configuration.
+// Then the same expansion submitted to a Mailer (Dynamic manager, mock
+// transport, latency 0, no outbox) side by side with a bare loop submitting
+// one Message.raw per member of the same post to the same configuration.
+// Usage: npm run build && node bench/lists-expand.js [members=1000000]
+// Prints one JSON line per configuration, then one for the Mailer comparison.
+import { Mailer, Message } from '@mailroom/core';
 import { deliveriesFor, parseList, preparePost } from '@mailroom/lists';
+import { createMock } from '@mailroom/transport-mock';
 
 const members = Number(process.argv[2] ?? 1_000_000);
 const PAGE = 1000;
@@ -76,3 +81,51 @@ for (const [name, settings] of Object.entries(configurations)) {
     }),
   );
 }
+
+/** Submits every message `make(page)` gives, pages of 1,000, waiting for results in windows of 5,000. */
+async function throughMailer(count, make) {
+  const mailer = await new Mailer({ manager: { use: 'dynamic' }, transport: { use: createMock({ outbox: false }) } }).start();
+  const started = process.hrtime.bigint();
+  let window = [];
+  for (let first = 0; first < count; first += PAGE) {
+    for (const message of make(first, Math.min(PAGE, count - first))) {
+      const { result } = await mailer.submit(message);
+      window.push(result);
+    }
+    if (window.length >= 5000) {
+      await Promise.all(window);
+      window = [];
+    }
+  }
+  await Promise.all(window);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await mailer.stop();
+  return count / seconds;
+}
+
+const mailerCount = Math.min(members, 200_000);
+const list = parseList({ address: 'red@lists.example.org', name: 'Red team', prefix: '[Red] ', ...configurations['verp+unsubscribeUrl'] });
+const prepared = preparePost(list, post);
+const address = (index) => `member${index}@domain${index % 50}.example`;
+const ours = await throughMailer(mailerCount, (first, size) =>
+  deliveriesFor(
+    prepared,
+    Array.from({ length: size }, (_, offset) => ({ address: address(first + offset) })),
+  ).map((delivery) => delivery.message),
+);
+const raw = Buffer.from(post);
+const bare = await throughMailer(mailerCount, (first, size) =>
+  Array.from({ length: size }, (_, offset) =>
+    Message.raw(raw, { from: 'red-bounces@lists.example.org', to: [address(first + offset)], id: 'bench-1@example.com' }),
+  ),
+);
+console.log(
+  JSON.stringify({
+    bench: 'lists-expand-mailer',
+    configuration: 'verp+unsubscribeUrl',
+    members: mailerCount,
+    deliveriesPerSecond: Math.round(ours),
+    baselinePerSecond: Math.round(bare),
+    ratio: Number((ours / bare).toFixed(2)),
+  }),
+);
