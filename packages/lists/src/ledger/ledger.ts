@@ -34,9 +34,15 @@ export interface PostRecord {
   readonly error?: string;
 }
 
-/** The outcome of one member's delivery. */
-export interface DeliveryOutcome {
+/** A member's delivery in a post: its position in the list (the key) and its address. */
+export interface LedgerMember {
+  /** The member's `position` in the store. */
+  member: number;
   address: string;
+}
+
+/** The outcome of one member's delivery. */
+export interface DeliveryOutcome extends LedgerMember {
   state: 'sent' | 'failed' | 'skipped';
   /** The transport's response (sent), the reason (failed or skipped). */
   response?: string;
@@ -72,14 +78,14 @@ export interface Ledger {
   enqueue(
     id: string,
     cursor: number,
-    pending: readonly string[],
+    pending: readonly LedgerMember[],
     skipped: readonly DeliveryOutcome[],
     settled?: readonly DeliveryOutcome[],
   ): Promise<void>;
   /** Settles pending deliveries (only rows still pending change). One transaction. */
   record(id: string, outcomes: readonly DeliveryOutcome[]): Promise<void>;
-  /** The addresses still pending, in pages. */
-  pending(id: string, batchSize: number): AsyncIterable<string[]>;
+  /** The deliveries still pending, in pages by member position. */
+  pending(id: string, batchSize: number): AsyncIterable<LedgerMember[]>;
   /** Failed deliveries with their reasons, at most `limit`. */
   failures(id: string, limit: number): Promise<{ address: string; response: string }[]>;
   setState(id: string, state: PostState, error?: string): Promise<PostRecord>;

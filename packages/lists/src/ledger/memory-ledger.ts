@@ -1,11 +1,10 @@
-import { memberKey } from '../store/member.js';
 import { PostNotFoundError } from './errors.js';
-import type { DeliveryOutcome, DeliveryState, Ledger, NewPost, PostRecord, PostState } from './ledger.js';
+import type { DeliveryOutcome, DeliveryState, Ledger, LedgerMember, NewPost, PostRecord, PostState } from './ledger.js';
 
 interface MemoryPost {
   record: PostRecord;
   source: Buffer;
-  deliveries: Map<string, { address: string; state: DeliveryState; response?: string }>;
+  deliveries: Map<number, { address: string; state: DeliveryState; response?: string }>;
 }
 
 /** The ledger of a memory store: the same behaviour, gone with the process. */
@@ -23,7 +22,7 @@ export function createMemoryLedger(): Ledger {
     const post = need(id);
     const counts = { ...post.record.counts };
     for (const outcome of outcomes) {
-      const row = post.deliveries.get(memberKey(outcome.address));
+      const row = post.deliveries.get(outcome.member);
       if (row?.state !== 'pending') continue;
       row.state = outcome.state;
       if (outcome.response !== undefined) row.response = outcome.response;
@@ -66,16 +65,14 @@ export function createMemoryLedger(): Ledger {
       record(id, settled);
       const post = need(id);
       const counts = { ...post.record.counts };
-      for (const address of pending) {
-        const key = memberKey(address);
-        if (post.deliveries.has(key)) continue;
-        post.deliveries.set(key, { address, state: 'pending' });
+      for (const { member, address } of pending) {
+        if (post.deliveries.has(member)) continue;
+        post.deliveries.set(member, { address, state: 'pending' });
         counts.pending += 1;
       }
       for (const outcome of skipped) {
-        const key = memberKey(outcome.address);
-        if (post.deliveries.has(key)) continue;
-        post.deliveries.set(key, {
+        if (post.deliveries.has(outcome.member)) continue;
+        post.deliveries.set(outcome.member, {
           address: outcome.address,
           state: 'skipped',
           ...(outcome.response !== undefined && { response: outcome.response }),
@@ -90,7 +87,10 @@ export function createMemoryLedger(): Ledger {
     pending(id, batchSize) {
       return {
         async *[Symbol.asyncIterator]() {
-          const all = [...need(id).deliveries.values()].filter((row) => row.state === 'pending').map((row) => row.address);
+          const all: LedgerMember[] = [...need(id).deliveries]
+            .filter(([, row]) => row.state === 'pending')
+            .map(([member, row]) => ({ member, address: row.address }))
+            .sort((a, b) => a.member - b.member);
           for (let index = 0; index < all.length; index += batchSize) yield all.slice(index, index + batchSize);
         },
       };

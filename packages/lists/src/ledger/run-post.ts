@@ -12,13 +12,14 @@ function reasonOf(error: unknown): string {
 }
 
 /** Outcomes for the members one delivery covered: per-recipient rejections where the transport says. */
-function outcomesOf(recipients: readonly string[], result: DeliveryResult): DeliveryOutcome[] {
+function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, number>, result: DeliveryResult): DeliveryOutcome[] {
   const rejected = new Map(result.rejected.map((rejection) => [rejection.address.toLowerCase(), rejection]));
   const response = result.response ?? `accepted by ${result.transport}`;
   return recipients.map((address) => {
+    const member = keys.get(address) as number;
     const rejection = rejected.get(address.toLowerCase());
-    if (!rejection) return { address, state: 'sent', response };
-    return { address, state: 'failed', response: [rejection.code, rejection.response ?? 'rejected'].filter(Boolean).join(' ') };
+    if (!rejection) return { member, address, state: 'sent', response };
+    return { member, address, state: 'failed', response: [rejection.code, rejection.response ?? 'rejected'].filter(Boolean).join(' ') };
   });
 }
 
@@ -44,7 +45,13 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let drained: (() => void) | undefined;
   const duplicatesAvoided = post.counts.sent + post.counts.failed + post.counts.skipped;
 
-  const progress = () => options.onProgress?.({ id, total: post.total, seconds: (performance.now() - started) / 1000, ...counts });
+  const progress = () => {
+    try {
+      options.onProgress?.({ id, total: post.total, seconds: (performance.now() - started) / 1000, ...counts });
+    } catch {
+      // A failing progress display must not stop a post.
+    }
+  };
   const flush = (): Promise<void> => {
     if (buffer.length === 0) return writing;
     const batch = buffer;
@@ -71,7 +78,8 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
     void flush().then(progress);
   }, 250);
 
-  const deliver = async (members: readonly Member[]): Promise<void> => {
+  /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
+  const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
     for (const delivery of deliveriesFor(prepared, members)) {
       if (paused || stopped || writeError) return;
       let accepted: { result: Promise<DeliveryResult> };
@@ -87,11 +95,14 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
       outstanding += 1;
       accepted.result
         .then(
-          (result) => settle(outcomesOf(delivery.recipients, result)),
+          (result) => settle(outcomesOf(delivery.recipients, keys, result)),
           (error: unknown) => {
             // Not sent and not failed: it stays pending in the ledger and a resume sends it.
             if (error instanceof MailerNotRunningError) stopped = 'the mailer stopped before the post was done';
-            else settle(delivery.recipients.map((address) => ({ address, state: 'failed', response: reasonOf(error) })));
+            else {
+              const response = reasonOf(error);
+              settle(delivery.recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'failed', response })));
+            }
           },
         )
         .finally(() => {
@@ -104,18 +115,23 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   const run = async (): Promise<PostReport> => {
     await ledger.setState(id, 'running');
     // 1. What the ledger still has pending: in flight or queued when the last run ended.
-    for await (const addresses of ledger.pending(id, batchSize)) {
+    for await (const rows of ledger.pending(id, batchSize)) {
       if (paused || stopped || writeError) break;
       const members: Member[] = [];
+      const keys = new Map<string, number>();
       const gone: DeliveryOutcome[] = [];
-      for (const address of addresses) {
+      for (const { member: key, address } of rows) {
         const member = await store.getMember(list, address);
-        if (!member) gone.push({ address, state: 'skipped', response: 'no longer a member' });
-        else if (!member.enabled) gone.push({ address, state: 'skipped', response: member.disabledReason ?? 'delivery disabled' });
-        else members.push(member);
+        if (!member) gone.push({ member: key, address, state: 'skipped', response: 'no longer a member' });
+        else if (!member.enabled) {
+          gone.push({ member: key, address, state: 'skipped', response: member.disabledReason ?? 'delivery disabled' });
+        } else {
+          members.push(member);
+          keys.set(member.address, key);
+        }
       }
       if (gone.length > 0) settle(gone);
-      await deliver(members);
+      await deliver(members, keys);
     }
     // 2. The rest of the snapshot, page by page after the cursor.
     if (!paused && !stopped && !writeError) {
@@ -125,6 +141,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
           .filter((member) => !member.enabled)
           .map(
             (member): DeliveryOutcome => ({
+              member: member.position,
               address: member.address,
               state: 'skipped',
               response: member.disabledReason ?? 'delivery disabled',
@@ -139,7 +156,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
             await ledger.enqueue(
               id,
               page.cursor,
-              enabled.map((member) => member.address),
+              enabled.map((member) => ({ member: member.position, address: member.address })),
               skipped,
               settled,
             );
@@ -151,7 +168,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
         if (writeError) break;
         counts.pending += enabled.length;
         counts.skipped += skipped.length;
-        await deliver(enabled);
+        await deliver(enabled, new Map(enabled.map((member) => [member.address, member.position])));
         if (paused || stopped || writeError) break;
       }
     }

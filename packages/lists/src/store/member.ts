@@ -22,6 +22,8 @@ export interface Member {
   disabledReason?: string;
   /** When the member was added. */
   addedAt: Date;
+  /** The member's place in the list: a number that only grows (the keyset cursor); the ledger's key. */
+  position: number;
 }
 
 /** Changes `updateMember` applies; an omitted key is left as it is, `null` clears it. */

@@ -86,7 +86,7 @@ export function createMemoryStore(): ListStore {
             continue;
           }
           entry.seq += 1;
-          const stored: Entry = { seq: entry.seq, member: { ...clean, enabled: true, addedAt: new Date() } };
+          const stored: Entry = { seq: entry.seq, member: { ...clean, enabled: true, addedAt: new Date(), position: entry.seq } };
           entry.byKey.set(key, stored);
           entry.order.push(stored);
           result.added += 1;

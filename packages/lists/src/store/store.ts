@@ -50,7 +50,7 @@ export interface ListStore {
    * @throws {ListNotFoundError} @throws {MailConfigurationError}
    */
   updateList(address: string, changes: Partial<Omit<ListSettings, 'address'>>): Promise<List>;
-  /** Deletes a list, its members and its posts' ledger. @returns false when there was no such list. */
+  /** Deletes a list and its members (its posts stay in the ledger, for the record). @returns false when there was no such list. */
   deleteList(address: string): Promise<boolean>;
   /** Every list, by address. */
   listLists(): Promise<List[]>;
