@@ -54,6 +54,7 @@ for (const [name, settings] of Object.entries(configurations)) {
   const list = parseList({ address: 'red@lists.example.org', name: 'Red team', prefix: '[Red] ', ...settings });
   const count = name === 'personalized' ? Math.min(members, 200_000) : members;
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const prepared = preparePost(list, post);
   let deliveries = 0;
   let bytes = 0;
@@ -69,6 +70,8 @@ for (const [name, settings] of Object.entries(configurations)) {
     }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(
     JSON.stringify({
       bench: 'lists-expand',
@@ -76,6 +79,8 @@ for (const [name, settings] of Object.entries(configurations)) {
       members: count,
       seconds: Number(seconds.toFixed(3)),
       deliveriesPerSecond: Math.round(deliveries / seconds),
+      // Per CPU second of this process (GC threads included): steadier than wall time on a shared machine.
+      deliveriesPerCpuSecond: Math.round(deliveries / cpuSeconds),
       firstPageBytes: bytes,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     }),

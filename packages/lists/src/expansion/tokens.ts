@@ -1,17 +1,31 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type Hmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { MailConfigurationError } from '@mailroom/core';
 import type { List } from '../list/list.js';
 
-function secretOf(list: List): string {
-  if (list.secret === undefined || list.secret === '') {
-    throw new MailConfigurationError('list.secret', 'missing', { expected: 'a secret for unsubscribe tokens' });
-  }
-  return list.secret;
+interface TokenKey {
+  readonly key: KeyObject;
+  /** The list address, lower-cased, and a NUL: no address contains one, so (list, member) pairs cannot run into each other. */
+  readonly prefix: string;
 }
 
-function mac(secret: string, list: List, member: string): Buffer {
-  // A NUL cannot occur in an address, so (list, member) pairs cannot run into each other.
-  return createHmac('sha256', secret).update(`${list.address.toLowerCase()}\0${member.trim().toLowerCase()}`, 'utf8').digest();
+// Made once per list: the secret as a KeyObject (cheaper per HMAC than a string key) and the list part of the input.
+const keys = new WeakMap<List, TokenKey>();
+
+function keyOf(list: List): TokenKey {
+  let found = keys.get(list);
+  if (found === undefined) {
+    if (list.secret === undefined || list.secret === '') {
+      throw new MailConfigurationError('list.secret', 'missing', { expected: 'a secret for unsubscribe tokens' });
+    }
+    found = { key: createSecretKey(Buffer.from(list.secret, 'utf8')), prefix: `${list.address.toLowerCase()}\0` };
+    keys.set(list, found);
+  }
+  return found;
+}
+
+function hmac(list: List, member: string): Hmac {
+  const { key, prefix } = keyOf(list);
+  return createHmac('sha256', key).update(prefix + member.trim().toLowerCase(), 'utf8');
 }
 
 /**
@@ -21,7 +35,7 @@ function mac(secret: string, list: List, member: string): Buffer {
  * @throws {MailConfigurationError} `list.secret` when the list has no secret.
  */
 export function unsubscribeToken(list: List, member: string): string {
-  return mac(secretOf(list), list, member).toString('base64url');
+  return hmac(list, member).digest('base64url');
 }
 
 /**
@@ -31,7 +45,7 @@ export function unsubscribeToken(list: List, member: string): string {
  * @throws {MailConfigurationError} `list.secret` when the list has no secret.
  */
 export function verifyUnsubscribeToken(list: List, member: string, token: string): boolean {
-  const expected = mac(secretOf(list), list, member);
+  const expected = hmac(list, member).digest();
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
   const given = Buffer.from(token, 'base64url');
   // Only the canonical spelling: base64url's last character carries two unused bits.

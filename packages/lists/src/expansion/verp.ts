@@ -51,16 +51,22 @@ function splitAddress(address: string): { local: string; domain: string } {
   return { local: address.slice(0, at), domain: address.slice(at + 1) };
 }
 
+// A post encodes every member against one bounce address: split it once.
+let lastBounce = { address: '', local: '', domain: '' };
+
 /**
  * The VERP envelope sender for `member`: `red-bounces+alice=example.com@lists.example.org`.
  * The bounce address's own local part must not contain `+`.
  */
 export function encodeVerp(bounceAddress: string, member: string): string {
-  const bounce = splitAddress(bounceAddress);
+  if (bounceAddress !== lastBounce.address) {
+    const { local, domain } = splitAddress(bounceAddress);
+    lastBounce = { address: bounceAddress, local, domain: asciiDomain(domain) };
+  }
   const { local, domain } = splitAddress(member.trim());
   const memberDomain = asciiDomain(domain);
   // A dot right after the `+` or right before the `=` is fine; only doubled dots must go.
-  return `${bounce.local}+${escapeHex(`x${local}`).slice(1)}=${escapeHex(`x${memberDomain}`).slice(1)}@${asciiDomain(bounce.domain)}`;
+  return `${lastBounce.local}+${escapeHex(`x${local}`).slice(1)}=${escapeHex(`x${memberDomain}`).slice(1)}@${lastBounce.domain}`;
 }
 
 /**
