@@ -6,7 +6,7 @@ export type FooterValues = Readonly<Record<string, string | undefined>>;
 
 /** Fills `{placeholder}`s from `values`; an unknown placeholder stays as written. */
 export function renderFooter(template: string, values: FooterValues): string {
-  return template.replace(/\{([A-Za-z0-9_.-]+)\}/g, (whole, key: string) => values[key] ?? (key in values ? '' : whole));
+  return template.replace(/\{([A-Za-z0-9_.-]+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? (values[key] ?? '') : whole));
 }
 
 function escapeHtml(text: string): string {

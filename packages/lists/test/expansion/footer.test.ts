@@ -47,6 +47,7 @@ describe('footer templates', () => {
         empty: undefined,
       }),
     ).toBe('A a@x u {nope} ');
+    expect(renderFooter('{toString} {constructor} {__proto__}', { name: 'A' })).toBe('{toString} {constructor} {__proto__}');
   });
 });
 
