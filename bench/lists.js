@@ -11,7 +11,7 @@
 //
 // Prints one line per measurement and, last, one JSON line:
 // {"bench":"lists","members":1000000,"deliveriesPerSecond":X,"baselinePerSecond":B,"ratio":R,"peakRssMB":Y,"smtpFanoutRatio":S}
-// Env: BENCH_MEMBERS (1000000), BENCH_SMTP_MEMBERS (20000).
+// Env: BENCH_MEMBERS (1000000), BENCH_SMTP_MEMBERS (20000), BENCH_ROUNDS (3; medians are printed).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { SMTPServer } from 'smtp-server';
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const SMALL = Math.min(100_000, MEMBERS);
 const SMTP_MEMBERS = Number(process.env.BENCH_SMTP_MEMBERS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WORKERS = 4;
 const BIG = 'big@lists.example.org';
 const SMALL_LIST = 'small@lists.example.org';
@@ -66,8 +67,9 @@ const mockConfig = () => ({
 });
 
 function finish(result) {
-  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.send({ ...result, maxRssMB });
+  const usage = process.resourceUsage();
+  const cpuMicros = (usage.userCPUTime + usage.systemCPUTime) / result.deliveries;
+  process.send({ ...result, cpuMicros, maxRssMB: Math.round(usage.maxRSS / 1024) });
 }
 
 /** A post through the list layer: store pages, expansion, ledger, mailer.submit. */
@@ -231,19 +233,33 @@ async function seed(db) {
 
 const rate = (result) => Math.round(result.deliveries / result.seconds);
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-lists-'));
   const db = join(dir, 'mailroom.db');
   try {
     await seed(db);
-    const baseline = await side('baseline', db, BIG);
-    console.log(
-      `baseline: ${baseline.deliveries} rows submitted in ${baseline.seconds.toFixed(1)} s = ${rate(baseline)}/s, peak RSS ${baseline.maxRssMB} MB`,
-    );
-    const big = await side('post', db, BIG);
-    console.log(
-      `post:     ${big.deliveries} deliveries in ${big.seconds.toFixed(1)} s = ${rate(big)}/s, peak RSS ${big.maxRssMB} MB (ledger on)`,
-    );
+    // Rounds alternate which side goes first; the figures are medians (the machine's speed drifts).
+    const rates = { baseline: [], post: [] };
+    const rss = { baseline: [], post: [] };
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const name of round % 2 ? ['baseline', 'post'] : ['post', 'baseline']) {
+        const result = await side(name, db, BIG);
+        rates[name].push(rate(result));
+        rss[name].push(result.maxRssMB);
+        console.log(
+          `round ${round} ${name.padEnd(8)} ${result.deliveries} in ${result.seconds.toFixed(1)} s = ${rate(result)}/s, ` +
+            `${result.cpuMicros.toFixed(1)} µs CPU each, peak RSS ${result.maxRssMB} MB${name === 'post' ? ' (ledger on)' : ''}`,
+        );
+      }
+    }
+    const baseline = { rate: median(rates.baseline) };
+    const big = { rate: median(rates.post), maxRssMB: Math.max(...rss.post) };
     const small = await side('post', db, SMALL_LIST);
     console.log(`post at ${SMALL} members: peak RSS ${small.maxRssMB} MB (at ${MEMBERS}: ${big.maxRssMB} MB)`);
 
@@ -263,9 +279,9 @@ async function main() {
       const result = {
         bench: 'lists',
         members: MEMBERS,
-        deliveriesPerSecond: rate(big),
-        baselinePerSecond: rate(baseline),
-        ratio: Number((rate(big) / rate(baseline)).toFixed(2)),
+        deliveriesPerSecond: big.rate,
+        baselinePerSecond: baseline.rate,
+        ratio: Number((big.rate / baseline.rate).toFixed(2)),
         peakRssMB: big.maxRssMB,
         peakRssMB100k: small.maxRssMB,
         smtpFanoutRatio: Number((rate(fanout) / rate(bare)).toFixed(2)),
