@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -128,5 +128,48 @@ describe.runIf(built)('mailroom lists and post', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--members expects a whole number of at least 1');
     expect(existsSync(join(dir, 'var'))).toBe(false);
+  });
+
+  it('Ctrl-C pauses a post after what is in flight (exit 75, the resume command printed); --resume finishes it', async () => {
+    await mailroom(dir, ['lists', 'create', 'red@lists.example.org']);
+    const csv = ['address', ...Array.from({ length: 3000 }, (_, index) => `m${index}@example.com`)].join('\n');
+    await writeFile(join(dir, 'members.csv'), csv);
+    await mailroom(dir, ['lists', 'import', 'red@lists.example.org', 'members.csv']);
+    await writeFile(join(dir, 'post.eml'), POST);
+    const config = { 'manager.use': 'dynamic', 'manager.workers': 2, 'transport.use': 'mock', 'transport.latency': 2 };
+    await writeFile(join(dir, 'mock.json'), JSON.stringify(config));
+    const child = spawn(process.execPath, [bin, 'post', 'red@lists.example.org', 'post.eml', '--config', 'mock.json'], {
+      cwd: dir,
+      env: { ...process.env, MAILROOM_STORE: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!interrupted && stderr.includes('started')) {
+        interrupted = true;
+        setTimeout(() => child.kill('SIGINT'), 300);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(75);
+    const id = /post (\S+) started/.exec(stderr)?.[1] as string;
+    expect(stdout).toContain(`post ${id} paused: sent `);
+    expect(stdout).toContain(`continue it: mailroom post red@lists.example.org --resume ${id}`);
+    const sentBefore = Number(/paused: sent (\d+)/.exec(stdout)?.[1]);
+    expect(sentBefore).toBeGreaterThan(0);
+    expect(sentBefore).toBeLessThan(3000);
+    const resumed = await mailroom(dir, ['post', 'red@lists.example.org', '--resume', id, '--config', 'mock.json', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      state: 'finished',
+      sent: 3000,
+      pending: 0,
+      duplicatesAvoided: sentBefore,
+    });
   });
 });

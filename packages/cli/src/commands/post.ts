@@ -51,8 +51,10 @@ async function runPostCommand(store: ListStore, list: string, file: string | und
   const mailer = await new Mailer(config).start();
   let handle: PostHandle | undefined;
   const pause = () => {
-    process.stderr.write('\npausing after what is in flight...\n');
+    process.stderr.write('\npausing after what is in flight (Ctrl-C again to quit at once)...\n');
     handle?.pause();
+    // What the manager had queued is rejected, not sent: it stays pending in the ledger for --resume.
+    mailer.stop({ drain: false }).catch(() => {});
   };
   process.once('SIGINT', pause);
   try {
@@ -65,7 +67,8 @@ async function runPostCommand(store: ListStore, list: string, file: string | und
       });
       handle = await postToList({ store, mailer, list, message, onProgress: bar.update });
     }
-    if (!options.json && !process.stderr.isTTY) process.stderr.write(`post ${handle.id} started\n`);
+    // The id first, so a crash or Ctrl-C still leaves the user what to resume.
+    process.stderr.write(`post ${handle.id} started (Ctrl-C pauses; resume with --resume ${handle.id})\n`);
     const report = await handle.done;
     bar.stop();
     const line =

@@ -34,7 +34,11 @@ export interface PostHandle {
   readonly id: string;
   /** Resolves when the run ends (finished, paused or stopped); rejects only if the store fails. */
   readonly done: Promise<PostReport>;
-  /** Stops submitting; `done` resolves with state `paused` once what was in flight is recorded. */
+  /**
+   * Stops submitting; `done` resolves with state `paused` once what was submitted is settled
+   * (at most `window` deliveries). To stop sooner, also stop the mailer with `{ drain: false }`:
+   * what it had queued stays pending in the ledger for the resume.
+   */
   pause(): void;
 }
 
@@ -46,6 +50,8 @@ export interface RunOptions {
   onProgress?: (progress: PostProgress) => void;
   /** Members read from the store per page; each page is one ledger commit. @default 1000 */
   batchSize?: number;
+  /** Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound). @default 2000 */
+  window?: number;
   /**
    * Most outcomes held before a ledger commit (they are also written with each page and
    * every 250 ms). Deliveries a crash can repeat are at most this many plus the manager's

@@ -43,6 +43,8 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let writeError: unknown;
   let outstanding = 0;
   let drained: (() => void) | undefined;
+  let room: (() => void) | undefined;
+  const window = Math.max(1, options.window ?? 2000);
   const duplicatesAvoided = post.counts.sent + post.counts.failed + post.counts.skipped;
 
   const progress = () => {
@@ -81,6 +83,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
     for (const delivery of deliveriesFor(prepared, members)) {
+      if (outstanding >= window) await new Promise<void>((resolve) => (room = resolve));
       if (paused || stopped || writeError) return;
       let accepted: { result: Promise<DeliveryResult> };
       try {
@@ -107,6 +110,11 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
         )
         .finally(() => {
           outstanding -= 1;
+          if (room && outstanding < window) {
+            const wake = room;
+            room = undefined;
+            wake();
+          }
           if (outstanding === 0) drained?.();
         });
     }
