@@ -43,7 +43,7 @@ export function encodeQuotedPrintable(bytes: Buffer, eol: string): string {
       current += piece;
     };
     // Runs of characters that stay as they are, cut to fit; any other byte as =XX.
-    for (const match of line.matchAll(/([\t\x20-\x3c\x3e-\x7e]+)|[^]/g)) {
+    for (const match of line.matchAll(/([\t\x20-\x3c\x3e-\x7e]+)|[\s\S]/g)) {
       let run = match[1];
       if (run === undefined) {
         push(hex(match[0].charCodeAt(0)));
