@@ -27,4 +27,12 @@ describe.runIf(built)('examples run as written', () => {
     expect(stderr).toContain('Subject: Logged at trace');
     expect(stderr).not.toContain('Subject: Logged at info');
   });
+
+  it('list-post delivers to the enabled members once each, with List headers and VERP senders', async () => {
+    const { stdout } = await run('list-post/index.js');
+    expect(stdout).toContain('finished: sent 2, failed 0, skipped 1');
+    expect(stdout).toContain('  List-Id: Red team <red.lists.example.org>');
+    expect(stdout).toContain('  envelope from red-bounces+alice=example.com@lists.example.org -> alice@example.com');
+    expect(stdout).toContain('ledger: finished, {"pending":0,"sent":2,"failed":0,"skipped":1}');
+  });
 });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { registerDemo } from './commands/demo.js';
+import { registerListDemo } from './commands/list-demo.js';
+import { registerLists } from './commands/lists.js';
+import { registerPost } from './commands/post.js';
 import { registerSend } from './commands/send.js';
 import { registerStress } from './commands/stress.js';
 import { EXIT_HELP } from './exit-codes.js';
@@ -19,7 +21,10 @@ export function createProgram(): Command {
     .addHelpText('after', `\n${EXIT_HELP}`);
   registerSend(program);
   registerStress(program);
-  registerDemo(program);
+  registerLists(program);
+  registerPost(program);
+  // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
+  registerListDemo(program);
   registerWorker(program);
   return program;
 }

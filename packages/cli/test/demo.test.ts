@@ -29,14 +29,16 @@ describe('mailroom demo', () => {
     }
   });
 
-  it('ends, as a process, with a command that shows one of the messages', async () => {
+  it('mailroom demo (the list demo) ends, as a process, with a command that shows one of the messages', async () => {
     dir = await temporaryFolder('demo');
-    const run = await runCli(['demo', '--dir', dir, '--recipients', '5']);
+    const run = await runCli(['demo', '--dir', dir, '--members', '5']);
     expect(run.code).toBe(0);
     const last = run.stdout.trim().split('\n').at(-1) ?? '';
     const path = /^read one: cat '([^']+)'$/.exec(last)?.[1];
     expect(path?.startsWith(join(dir, 'maildir', 'new'))).toBe(true);
-    const mail = await simpleParser(await readFile(path as string));
-    expect(mail.subject).toMatch(/^Mailroom weekly #\d+$/);
+    const raw = await readFile(path as string);
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toMatch(/^\[[^\]]+\] Welcome to the Mailroom demo list$/);
+    expect(raw.toString()).toMatch(/^List-Id: /m);
   });
 });

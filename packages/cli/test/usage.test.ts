@@ -33,12 +33,12 @@ describe('mailroom: usage mistakes exit 2, as the help says', () => {
   });
 });
 
-describe('mailroom demo --recipients', () => {
+describe.each(['--members', '--recipients'])('mailroom demo %s', (option) => {
   it.each(['abc', '0', '-5', '1.5', ''])('refuses %j with a message naming the option, exit 2, nothing delivered', async (value) => {
-    const target = join(dir, `demo-${value || 'empty'}`);
-    const run = await runCli(['demo', '--dir', target, '--recipients', value]);
+    const target = join(dir, `demo${option}-${value || 'empty'}`);
+    const run = await runCli(['demo', '--dir', target, option, value]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--recipients must be a whole number of at least 1/);
+    expect(run.stderr).toContain(`${option} must be a whole number of at least 1`);
     expect(run.stdout).not.toMatch(/delivered/);
     expect(existsSync(target)).toBe(false);
   });

@@ -15,6 +15,7 @@ export type { AttachOptions, Attachment } from './message/attachment.js';
 export { htmlToText } from './message/html-to-text.js';
 export { Message, type RawMessageOptions } from './message/message.js';
 export type { Body, HeadersInput, MessageFields, Priority, RawSource } from './message/message-fields.js';
+export type { SplitSource } from './message/split-source.js';
 
 // The built-in managers and meta transports, as definitions to pass to `manager.use` / `transport.use`.
 export { dynamicManager } from './managers/dynamic-manager.js';

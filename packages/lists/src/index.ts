@@ -5,4 +5,22 @@
  *
  * @packageDocumentation
  */
-export {};
+export { type List, type ListSettings, type PostingPolicy, parseList, type ReplyToPolicy } from './list/list.js';
+export { ListExistsError, ListNotFoundError, MemberNotFoundError, StoreUnavailableError } from './store/errors.js';
+export { createMemoryStore } from './store/memory-store.js';
+export type { Member, MemberInput, MemberUpdate } from './store/member.js';
+export { openStore } from './store/open-store.js';
+export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store/store.js';
+export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
+export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';
+export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';
+export { LoopDetectedError } from './expansion/loop.js';
+export { unsubscribeToken, verifyUnsubscribeToken } from './expansion/tokens.js';
+export { decodeVerp, encodeVerp } from './expansion/verp.js';
+export { PostNotFoundError } from './ledger/errors.js';
+export type { DeliveryOutcome, DeliveryState, Ledger, PostCounts, PostRecord, PostState } from './ledger/ledger.js';
+export { ledgerFor } from './ledger/ledger-for.js';
+export { type PostOptions, postToList } from './ledger/post.js';
+export type { PostHandle, PostProgress, PostReport, RunOptions } from './ledger/post-types.js';
+export { listPosts, type ResumeOptions, resumePost, showPost } from './ledger/resume.js';

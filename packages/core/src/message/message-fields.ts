@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AddressListInput } from '../address/address-list.js';
 import type { AddressInput } from '../address/address.js';
 import type { Attachment } from './attachment.js';
+import type { SplitSource } from './split-source.js';
 
 /** A body, or a function (sync or async) that produces it at delivery time. */
 export type Body = string | Buffer | (() => string | Buffer | Promise<string | Buffer>);
@@ -86,8 +87,11 @@ export const MESSAGE_FIELD_NAMES: readonly (keyof MessageFields)[] = [
   'retries',
 ];
 
-/** The source of a raw RFC 5322 message. */
-export type RawSource = Buffer | string | Readable;
+/**
+ * The source of a raw RFC 5322 message: its bytes, a string, a stream, or a
+ * header block and a (possibly shared) body kept apart ({@link SplitSource}).
+ */
+export type RawSource = Buffer | string | Readable | SplitSource;
 
 /** Options of `Message.raw`: the envelope a raw message is sent with. */
 export interface RawMessageOptions {

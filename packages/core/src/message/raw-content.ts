@@ -4,6 +4,7 @@ import { assertHeaderBlock, headerEnd } from './header-block.js';
 import { assertHeaderName } from './header-checks.js';
 import { encodeHeaderValue } from './header-text.js';
 import type { RawSource } from './message-fields.js';
+import { isSplitSource, joinSplitSource } from './split-source.js';
 
 type HeaderEdit = { kind: 'set' | 'add'; name: string; value: string } | { kind: 'remove'; name: string };
 
@@ -18,8 +19,8 @@ export class RawContent {
   readonly #edits: HeaderEdit[] = [];
 
   constructor(source: RawSource) {
-    if (typeof source !== 'string' && !Buffer.isBuffer(source) && !(source instanceof Readable)) {
-      throw new MessageError('ERAW', 'A raw message must be a Buffer, a string or a readable stream');
+    if (typeof source !== 'string' && !Buffer.isBuffer(source) && !(source instanceof Readable) && !isSplitSource(source)) {
+      throw new MessageError('ERAW', 'A raw message must be a Buffer, a string, a readable stream or { head, body } Buffers');
     }
     this.#source = source;
     // A source already in memory is checked at once; a stream when it is read.
@@ -87,6 +88,8 @@ export class RawContent {
    * read is remembered too (a stream cannot be read twice).
    */
   #load(): Promise<Buffer> {
+    // Joined on each call and not kept: a message that stays around (an outbox) holds no copy of a shared body.
+    if (isSplitSource(this.#source)) return Promise.resolve(joinSplitSource(this.#source));
     this.#loading ??= this.#read();
     return this.#loading;
   }
@@ -95,6 +98,7 @@ export class RawContent {
     const source = this.#source;
     if (typeof source === 'string') return Buffer.from(source, 'utf8');
     if (Buffer.isBuffer(source)) return source;
+    if (isSplitSource(source)) return joinSplitSource(source);
     const chunks: Buffer[] = [];
     for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     const bytes = Buffer.concat(chunks);
@@ -108,6 +112,7 @@ export class RawContent {
  * angle brackets; undefined for a stream (not read yet) or when there is none.
  */
 export function messageIdOf(source: RawSource): string | undefined {
+  if (isSplitSource(source)) return messageIdOf(source.head);
   if (typeof source !== 'string' && !Buffer.isBuffer(source)) return undefined;
   const text = typeof source === 'string' ? source.slice(0, 65536) : source.subarray(0, 65536).toString('latin1');
   const head = text.split(/\r?\n\r?\n/)[0] ?? '';

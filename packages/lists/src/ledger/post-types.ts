@@ -1,0 +1,64 @@
+import type { Mailer } from '@mailroom/core';
+import type { ListStore } from '../store/store.js';
+import type { PostCounts, PostState } from './ledger.js';
+
+/** Progress of a post, given to `onProgress` as outcomes are recorded. */
+export interface PostProgress extends PostCounts {
+  /** The ledger id. */
+  id: string;
+  /** Members in the post's snapshot (enabled or not). */
+  total: number;
+  /** Seconds since this run started. */
+  seconds: number;
+  /** Members settled (sent, failed or skipped) by earlier runs of this post, before this one started: a rate counts only this run's. */
+  settledBefore: number;
+}
+
+/** The outcome of a run of a post. Counts are the post's, across every run of it. */
+export interface PostReport {
+  id: string;
+  state: PostState;
+  sent: number;
+  failed: number;
+  /** Members skipped because their delivery is disabled (or they left the list before a resume). */
+  skipped: number;
+  /** Still outstanding (non-zero only when paused or stopped). */
+  pending: number;
+  /** Members this run did not send again because the ledger had them settled already. */
+  duplicatesAvoided: number;
+  /** Seconds this run took. */
+  seconds: number;
+}
+
+/** A post that is running. */
+export interface PostHandle {
+  /** The ledger id: print it so the post can be resumed. */
+  readonly id: string;
+  /** Resolves when the run ends (finished, paused or stopped); rejects only if the store fails. */
+  readonly done: Promise<PostReport>;
+  /**
+   * Stops submitting; `done` resolves with state `paused` once what was submitted is settled
+   * (at most `window` deliveries). To stop sooner, also stop the mailer with `{ drain: false }`:
+   * what it had queued stays pending in the ledger for the resume.
+   */
+  pause(): void;
+}
+
+/** Options shared by `postToList` and `resumePost`. */
+export interface RunOptions {
+  store: ListStore;
+  /** A started Mailer: its manager and transport deliver. */
+  mailer: Mailer;
+  onProgress?: (progress: PostProgress) => void;
+  /** Members read from the store per page; each page is one ledger commit (a disk sync). @default 1000 */
+  batchSize?: number;
+  /** Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound). @default 2000 */
+  window?: number;
+  /**
+   * Most outcomes held before a ledger commit (they are also written with each page and
+   * every second). Deliveries a crash can repeat are at most this many plus the manager's
+   * workers in flight, so keep it at or under `manager.queue` (default 10,000).
+   * @default 2000
+   */
+  ledgerBatch?: number;
+}

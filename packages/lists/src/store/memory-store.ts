@@ -1,0 +1,172 @@
+import { type List, type ListSettings, parseList } from '../list/list.js';
+import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
+import { changedList, inBatches, listKey } from './list-record.js';
+import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
+import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
+
+interface Entry {
+  readonly seq: number;
+  member: Member;
+}
+
+interface MemoryList {
+  list: List;
+  readonly byKey: Map<string, Entry>;
+  /** Entries by ascending seq; removed ones stay as holes until compacted. */
+  order: (Entry | undefined)[];
+  seq: number;
+}
+
+/** Copies a member so callers never hold the store's own object. */
+function copy(member: Member): Member {
+  return { ...member, ...(member.fields && { fields: { ...member.fields } }), addedAt: new Date(member.addedAt) };
+}
+
+/** The first index in `order` whose seq is greater than `after` (binary search over the holes' neighbours). */
+function firstAfter(order: readonly (Entry | undefined)[], after: number): number {
+  let low = 0;
+  let high = order.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    // A hole takes the seq of the next live entry to its right, or +infinity.
+    let probe = middle;
+    while (probe < high && order[probe] === undefined) probe += 1;
+    const seq = probe < high ? (order[probe] as Entry).seq : Number.POSITIVE_INFINITY;
+    if (seq <= after) low = probe + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A store in this process's memory: for tests, examples and short-lived tools.
+ * Same behaviour as the SQLite store (the conformance suite runs on both); nothing survives the process.
+ */
+export function createMemoryStore(): ListStore {
+  const lists = new Map<string, MemoryList>();
+  const need = (address: string): MemoryList => {
+    const found = lists.get(listKey(address));
+    if (!found) throw new ListNotFoundError(address);
+    return found;
+  };
+  return {
+    kind: 'memory',
+    async createList(settings: ListSettings) {
+      const list = parseList(settings);
+      const key = listKey(list.address);
+      if (lists.has(key)) throw new ListExistsError(list.address);
+      lists.set(key, { list, byKey: new Map(), order: [], seq: 0 });
+      return list;
+    },
+    async getList(address) {
+      return lists.get(listKey(address))?.list;
+    },
+    async updateList(address, changes) {
+      const entry = need(address);
+      entry.list = changedList(entry.list, changes);
+      return entry.list;
+    },
+    async deleteList(address) {
+      return lists.delete(listKey(address));
+    },
+    async listLists() {
+      return [...lists.values()].map((entry) => entry.list).sort((a, b) => listKey(a.address).localeCompare(listKey(b.address)));
+    },
+    async addMembers(address, members: Iterable<MemberInput> | AsyncIterable<MemberInput>): Promise<AddMembersResult> {
+      const entry = need(address);
+      const result = { added: 0, existing: 0 };
+      let index = 0;
+      for await (const batch of inBatches(members, 1000)) {
+        for (const input of batch) {
+          const clean = parseMemberInput(input, `members.${index}`);
+          index += 1;
+          const key = memberKey(clean.address);
+          if (entry.byKey.has(key)) {
+            result.existing += 1;
+            continue;
+          }
+          entry.seq += 1;
+          const stored: Entry = { seq: entry.seq, member: { ...clean, enabled: true, addedAt: new Date(), position: entry.seq } };
+          entry.byKey.set(key, stored);
+          entry.order.push(stored);
+          result.added += 1;
+        }
+      }
+      return result;
+    },
+    async removeMembers(address, addresses) {
+      const entry = need(address);
+      let removed = 0;
+      for (const member of addresses) {
+        const found = entry.byKey.get(memberKey(member));
+        if (!found) continue;
+        entry.byKey.delete(memberKey(member));
+        const at = firstAfter(entry.order, found.seq - 1);
+        entry.order[at] = undefined;
+        removed += 1;
+      }
+      if (entry.order.length > 1024 && entry.byKey.size * 2 < entry.order.length) entry.order = entry.order.filter(Boolean);
+      return removed;
+    },
+    async getMember(address, member) {
+      const found = need(address).byKey.get(memberKey(member));
+      return found && copy(found.member);
+    },
+    async updateMember(address, member, changes: MemberUpdate) {
+      const found = need(address).byKey.get(memberKey(member));
+      if (!found) throw new MemberNotFoundError(address, member);
+      const next: Member = { ...found.member };
+      if (changes.name === null) delete next.name;
+      else if (changes.name !== undefined) next.name = changes.name;
+      if (changes.fields === null) delete next.fields;
+      else if (changes.fields !== undefined) next.fields = { ...changes.fields };
+      if (changes.enabled !== undefined) {
+        next.enabled = changes.enabled;
+        if (changes.enabled) delete next.disabledReason;
+      }
+      if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
+      // Validate name and fields the same way as on add.
+      parseMemberInput(next, 'member');
+      found.member = next;
+      return copy(next);
+    },
+    async countMembers(address, options = {}) {
+      const entry = need(address);
+      if (!options.enabledOnly) return entry.byKey.size;
+      let count = 0;
+      for (const { member } of entry.byKey.values()) if (member.enabled) count += 1;
+      return count;
+    },
+    async memberCursor(address) {
+      return need(address).seq;
+    },
+    members(address, options: MemberPageOptions = {}): AsyncIterable<MemberPage> {
+      const size = Math.max(1, options.batchSize ?? 1000);
+      const upTo = options.upTo ?? Number.POSITIVE_INFINITY;
+      return {
+        async *[Symbol.asyncIterator]() {
+          const entry = need(address);
+          let after = options.after ?? 0;
+          for (;;) {
+            // Re-find the position each page: the list may change between pages (keyset, not offset).
+            const order = entry.order;
+            const page: Member[] = [];
+            let cursor = after;
+            for (let index = firstAfter(order, after); index < order.length && page.length < size; index += 1) {
+              const item = order[index];
+              if (item === undefined) continue;
+              if (item.seq > upTo) break;
+              cursor = item.seq;
+              if (options.enabledOnly && !item.member.enabled) continue;
+              page.push(copy(item.member));
+            }
+            if (cursor === after) return;
+            after = cursor;
+            if (page.length > 0) yield { members: page, cursor };
+          }
+        },
+      };
+    },
+    async close() {},
+  };
+}

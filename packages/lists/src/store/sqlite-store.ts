@@ -1,0 +1,220 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { type List, type ListSettings, parseList } from '../list/list.js';
+import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
+import { changedList, inBatches, listKey, settingsOf } from './list-record.js';
+import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
+import { migrateStore } from './sqlite-schema.js';
+import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /**
+   * `full` syncs the WAL on every commit, so a power cut loses no confirmed ledger batch;
+   * `normal` survives a process crash (kill -9) but may lose the last commits on power loss.
+   * @default 'full'
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+/** The SQLite store: a {@link ListStore} with its database in reach of the send ledger. */
+export interface SqliteStore extends ListStore {
+  readonly kind: 'sqlite';
+  /** The file, or `:memory:`. */
+  readonly path: string;
+  /** The better-sqlite3 handle; the ledger keeps its tables in the same database. */
+  readonly database: Database;
+}
+
+interface MemberRow {
+  id: number;
+  address: string;
+  name: string | null;
+  fields: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  added_at: number;
+}
+
+function toMember(row: MemberRow): Member {
+  const member: Member = { address: row.address, enabled: row.enabled === 1, addedAt: new Date(row.added_at), position: row.id };
+  if (row.name !== null) member.name = row.name;
+  if (row.fields !== null) member.fields = JSON.parse(row.fields) as Record<string, string>;
+  if (row.disabled_reason !== null) member.disabledReason = row.disabled_reason;
+  return member;
+}
+
+const MEMBER_COLUMNS = 'id, address, name, fields, enabled, disabled_reason, added_at';
+
+/**
+ * Opens (creating if needed) an SQLite subscriber store on better-sqlite3 in WAL mode,
+ * with prepared statements and members written in batched transactions.
+ * @param path - a file (its folder is created) or `:memory:`.
+ */
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  migrateStore(database);
+
+  const statements = {
+    listByKey: database.prepare<[string], { id: number; settings: string }>('SELECT id, settings FROM lists WHERE key = ?'),
+    insertList: database.prepare('INSERT INTO lists (key, settings, created_at) VALUES (?, ?, ?)'),
+    updateList: database.prepare('UPDATE lists SET settings = ? WHERE id = ?'),
+    deleteList: database.prepare('DELETE FROM lists WHERE key = ?'),
+    allLists: database.prepare<[], { settings: string }>('SELECT settings FROM lists ORDER BY key'),
+    insertMember: database.prepare(
+      `INSERT INTO members (list_id, address_key, address, name, fields, added_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (list_id, address_key) DO NOTHING`,
+    ),
+    deleteMember: database.prepare('DELETE FROM members WHERE list_id = ? AND address_key = ?'),
+    member: database.prepare<[number, string], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND address_key = ?`),
+    updateMember: database.prepare('UPDATE members SET name = ?, fields = ?, enabled = ?, disabled_reason = ? WHERE id = ?'),
+    count: database.prepare<[number], { n: number }>('SELECT count(*) AS n FROM members WHERE list_id = ?'),
+    countEnabled: database.prepare<[number], { n: number }>('SELECT count(*) AS n FROM members WHERE list_id = ? AND enabled = 1'),
+    cursor: database.prepare<[number], { n: number | null }>('SELECT max(id) AS n FROM members WHERE list_id = ?'),
+    page: database.prepare<[number, number, number, number], MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?`,
+    ),
+    pageEnabled: database.prepare<[number, number, number, number], MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND id > ? AND id <= ? AND enabled = 1 ORDER BY id LIMIT ?`,
+    ),
+  };
+
+  const listId = (address: string): number => {
+    const row = statements.listByKey.get(listKey(address));
+    if (!row) throw new ListNotFoundError(address);
+    return row.id;
+  };
+  const loadList = (address: string): { id: number; list: List } | undefined => {
+    const row = statements.listByKey.get(listKey(address));
+    return row && { id: row.id, list: parseList(JSON.parse(row.settings) as ListSettings) };
+  };
+  const insertBatch = database.transaction((id: number, batch: readonly MemberInput[], now: number) => {
+    let added = 0;
+    for (const member of batch) {
+      const info = statements.insertMember.run(
+        id,
+        memberKey(member.address),
+        member.address,
+        member.name ?? null,
+        member.fields ? JSON.stringify(member.fields) : null,
+        now,
+      );
+      added += info.changes;
+    }
+    return added;
+  });
+  const removeBatch = database.transaction((id: number, addresses: readonly string[]) => {
+    let removed = 0;
+    for (const address of addresses) removed += statements.deleteMember.run(id, memberKey(address)).changes;
+    return removed;
+  });
+
+  return {
+    kind: 'sqlite',
+    path,
+    database,
+    async createList(settings: ListSettings) {
+      const list = parseList(settings);
+      const key = listKey(list.address);
+      if (statements.listByKey.get(key)) throw new ListExistsError(list.address);
+      statements.insertList.run(key, JSON.stringify(settingsOf(list)), Date.now());
+      return list;
+    },
+    async getList(address) {
+      return loadList(address)?.list;
+    },
+    async updateList(address, changes) {
+      const found = loadList(address);
+      if (!found) throw new ListNotFoundError(address);
+      const list = changedList(found.list, changes);
+      statements.updateList.run(JSON.stringify(settingsOf(list)), found.id);
+      return list;
+    },
+    async deleteList(address) {
+      return statements.deleteList.run(listKey(address)).changes > 0;
+    },
+    async listLists() {
+      return statements.allLists.all().map((row) => parseList(JSON.parse(row.settings) as ListSettings));
+    },
+    async addMembers(address, members: Iterable<MemberInput> | AsyncIterable<MemberInput>): Promise<AddMembersResult> {
+      const id = listId(address);
+      const result = { added: 0, existing: 0 };
+      let index = 0;
+      for await (const batch of inBatches(members, 1000)) {
+        const clean = batch.map((member) => {
+          index += 1;
+          return parseMemberInput(member, `members.${index - 1}`);
+        });
+        const added = insertBatch(id, clean, Date.now());
+        result.added += added;
+        result.existing += clean.length - added;
+      }
+      return result;
+    },
+    async removeMembers(address, addresses) {
+      return removeBatch(listId(address), addresses);
+    },
+    async getMember(address, member) {
+      const row = statements.member.get(listId(address), memberKey(member));
+      return row && toMember(row);
+    },
+    async updateMember(address, member, changes: MemberUpdate) {
+      const row = statements.member.get(listId(address), memberKey(member));
+      if (!row) throw new MemberNotFoundError(address, member);
+      const next = toMember(row);
+      if (changes.name === null) delete next.name;
+      else if (changes.name !== undefined) next.name = changes.name;
+      if (changes.fields === null) delete next.fields;
+      else if (changes.fields !== undefined) next.fields = { ...changes.fields };
+      if (changes.enabled !== undefined) {
+        next.enabled = changes.enabled;
+        if (changes.enabled) delete next.disabledReason;
+      }
+      if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
+      parseMemberInput(next, 'member');
+      statements.updateMember.run(
+        next.name ?? null,
+        next.fields ? JSON.stringify(next.fields) : null,
+        next.enabled ? 1 : 0,
+        next.disabledReason ?? null,
+        row.id,
+      );
+      return next;
+    },
+    async countMembers(address, options = {}) {
+      const id = listId(address);
+      return ((options.enabledOnly ? statements.countEnabled : statements.count).get(id) as { n: number }).n;
+    },
+    async memberCursor(address) {
+      return statements.cursor.get(listId(address))?.n ?? 0;
+    },
+    members(address, options: MemberPageOptions = {}): AsyncIterable<MemberPage> {
+      const size = Math.max(1, options.batchSize ?? 1000);
+      const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
+      const statement = options.enabledOnly ? statements.pageEnabled : statements.page;
+      return {
+        async *[Symbol.asyncIterator]() {
+          const id = listId(address);
+          let after = options.after ?? 0;
+          for (;;) {
+            const rows = statement.all(id, after, upTo, size);
+            const last = rows.at(-1);
+            if (last === undefined) return;
+            after = last.id;
+            yield { members: rows.map(toMember), cursor: after };
+            if (rows.length < size) return;
+          }
+        },
+      };
+    },
+    async close() {
+      if (database.open) database.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { List, ListSettings } from '../list/list.js';
+import type { Member, MemberInput, MemberUpdate } from './member.js';
+
+/** How `store.members()` pages through a list. */
+export interface MemberPageOptions {
+  /** Members per page. @default 1000 */
+  batchSize?: number;
+  /** Only members whose delivery is enabled. @default false */
+  enabledOnly?: boolean;
+  /** Start after this cursor (a page's `cursor`); 0 or omitted starts at the beginning. */
+  after?: number;
+  /** Stop at this cursor, inclusive (from `memberCursor()`): a snapshot of who was a member then. */
+  upTo?: number;
+}
+
+/** One keyset page of members, in the order they were added. */
+export interface MemberPage {
+  readonly members: readonly Member[];
+  /** The position of the page's last member; pass it as `after` to continue from here. */
+  readonly cursor: number;
+}
+
+/** What `addMembers` did. */
+export interface AddMembersResult {
+  /** Members that were new to the list. */
+  added: number;
+  /** Members already on the list (in any case): left as they were. */
+  existing: number;
+}
+
+/**
+ * A subscriber store: lists and their members, with a delivery state per member.
+ * Every method is async so a networked store (PostgreSQL) fits the same shape.
+ * List arguments are list addresses, compared case-insensitively.
+ */
+export interface ListStore {
+  /** `memory` or `sqlite`. */
+  readonly kind: string;
+
+  /**
+   * Creates a list.
+   * @throws {MailConfigurationError} for a bad setting (naming `list.<field>`).
+   * @throws {ListExistsError} when a list with this address exists.
+   */
+  createList(settings: ListSettings): Promise<List>;
+  /** The list, or undefined. */
+  getList(address: string): Promise<List | undefined>;
+  /**
+   * Changes settings of a list (not its address).
+   * @throws {ListNotFoundError} @throws {MailConfigurationError}
+   */
+  updateList(address: string, changes: Partial<Omit<ListSettings, 'address'>>): Promise<List>;
+  /** Deletes a list and its members (its posts stay in the ledger, for the record). @returns false when there was no such list. */
+  deleteList(address: string): Promise<boolean>;
+  /** Every list, by address. */
+  listLists(): Promise<List[]>;
+
+  /**
+   * Adds members (an array, or any iterable: consumed in batches, so a CSV stream
+   * never sits in memory). An address already on the list, in any case, is left as it is.
+   * @throws {ListNotFoundError} @throws {MailConfigurationError} for a bad address (`members.N.address`).
+   */
+  addMembers(list: string, members: Iterable<MemberInput> | AsyncIterable<MemberInput>): Promise<AddMembersResult>;
+  /** Removes members by address (any case). @returns how many were removed. */
+  removeMembers(list: string, addresses: readonly string[]): Promise<number>;
+  /** One member by address (any case), or undefined. */
+  getMember(list: string, address: string): Promise<Member | undefined>;
+  /**
+   * Changes a member's name, fields or delivery state.
+   * @throws {MemberNotFoundError} @throws {ListNotFoundError}
+   */
+  updateMember(list: string, address: string, changes: MemberUpdate): Promise<Member>;
+  /** How many members (with `enabledOnly`, how many with delivery enabled). */
+  countMembers(list: string, options?: { enabledOnly?: boolean }): Promise<number>;
+  /**
+   * Streams members in keyset pages, in the order they were added; never loads the list.
+   * @example for await (const page of store.members('red@x.org', { batchSize: 500 })) for (const m of page.members) ...
+   * @throws {ListNotFoundError}
+   */
+  members(list: string, options?: MemberPageOptions): AsyncIterable<MemberPage>;
+  /** The cursor of the last member added so far (0 for an empty list): the upper bound of a snapshot. */
+  memberCursor(list: string): Promise<number>;
+
+  /** Closes the store (the database file). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,199 @@
+import { MailConfigurationError } from '@mailroom/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ListExistsError, ListNotFoundError, MemberNotFoundError } from '../../src/store/errors.js';
+import type { ListStore } from '../../src/store/store.js';
+import { allMembers, STORES, type StoreFixture } from './store-fixtures.js';
+
+const RED = 'red@lists.example.org';
+
+describe.each(STORES)('the %s store', (_name, make) => {
+  let fixture: StoreFixture;
+  let store: ListStore;
+  beforeEach(async () => {
+    fixture = make();
+    store = fixture.store;
+    await store.createList({ address: RED, name: 'Red team', prefix: '[Red] ' });
+  });
+  afterEach(() => fixture.cleanup());
+
+  describe('lists', () => {
+    it('creates a list with every default filled in and reads it back after reopening', async () => {
+      store = await fixture.reopen();
+      const list = await store.getList('RED@lists.example.org');
+      expect(list).toMatchObject({ address: RED, name: 'Red team', prefix: '[Red] ', listId: 'red.lists.example.org', verp: true });
+      expect(list?.bounceAddress).toBe('red-bounces@lists.example.org');
+    });
+
+    it('refuses a second list with the same address in another case', async () => {
+      await expect(store.createList({ address: 'Red@Lists.Example.org' })).rejects.toBeInstanceOf(ListExistsError);
+    });
+
+    it('refuses bad settings with a MailConfigurationError naming the field', async () => {
+      const error = await store.createList({ address: 'blue@x.org', unsubscribeUrl: 'http://x.org/u', secret: 's' }).catch((e) => e);
+      expect(error).toBeInstanceOf(MailConfigurationError);
+      expect((error as MailConfigurationError).key).toBe('list.unsubscribeUrl');
+      expect(await store.getList('blue@x.org')).toBeUndefined();
+    });
+
+    it('updates settings, keeps the rest, and validates the result', async () => {
+      const updated = await store.updateList(RED, { prefix: '', personalize: true });
+      expect(updated).toMatchObject({ address: RED, name: 'Red team', prefix: '', personalize: true });
+      store = await fixture.reopen();
+      expect(await store.getList(RED)).toEqual(updated);
+      await expect(store.updateList(RED, { batchSize: 0 })).rejects.toMatchObject({ key: 'list.batchSize' });
+      await expect(store.updateList('none@x.org', { prefix: '' })).rejects.toBeInstanceOf(ListNotFoundError);
+    });
+
+    it('lists every list and deletes one with its members', async () => {
+      await store.createList({ address: 'blue@lists.example.org' });
+      await store.addMembers(RED, [{ address: 'a@example.com' }]);
+      expect((await store.listLists()).map((list) => list.address)).toEqual(['blue@lists.example.org', RED]);
+      expect(await store.deleteList(RED)).toBe(true);
+      expect(await store.deleteList(RED)).toBe(false);
+      expect(await store.getList(RED)).toBeUndefined();
+      await store.createList({ address: RED });
+      expect(await store.countMembers(RED)).toBe(0);
+    });
+  });
+
+  describe('members', () => {
+    it('keeps addresses unique per list in any case, in the case first given', async () => {
+      const result = await store.addMembers(RED, [
+        { address: 'Anne@Example.COM', name: 'Anne' },
+        { address: 'anne@example.com', name: 'Other' },
+        { address: 'bob@example.com' },
+      ]);
+      expect(result).toEqual({ added: 2, existing: 1 });
+      expect(await store.countMembers(RED)).toBe(2);
+      const anne = await store.getMember(RED, 'ANNE@example.com');
+      expect(anne).toMatchObject({ address: 'Anne@Example.COM', name: 'Anne', enabled: true });
+      expect(anne?.addedAt).toBeInstanceOf(Date);
+    });
+
+    it('the same address may be on two lists', async () => {
+      await store.createList({ address: 'blue@lists.example.org' });
+      await store.addMembers(RED, [{ address: 'a@example.com' }]);
+      await store.addMembers('blue@lists.example.org', [{ address: 'A@example.com' }]);
+      expect(await store.countMembers(RED)).toBe(1);
+      expect(await store.countMembers('blue@lists.example.org')).toBe(1);
+    });
+
+    it('refuses a bad address naming its position, and keeps the batch before it', async () => {
+      const error = await store.addMembers(RED, [{ address: 'ok@example.com' }, { address: 'not an address' }]).catch((e) => e);
+      expect(error).toBeInstanceOf(MailConfigurationError);
+      expect((error as MailConfigurationError).key).toBe('members.1.address');
+    });
+
+    it('accepts an async iterable and writes it in batches', async () => {
+      async function* generate() {
+        for (let index = 0; index < 2500; index += 1) yield { address: `m${index}@example.com`, fields: { n: String(index) } };
+      }
+      expect(await store.addMembers(RED, generate())).toEqual({ added: 2500, existing: 0 });
+      expect((await store.getMember(RED, 'm2499@example.com'))?.fields).toEqual({ n: '2499' });
+    });
+
+    it('removes members in any case and counts what it removed', async () => {
+      await store.addMembers(RED, [{ address: 'a@example.com' }, { address: 'b@example.com' }]);
+      expect(await store.removeMembers(RED, ['A@EXAMPLE.COM', 'nobody@example.com'])).toBe(1);
+      expect(await store.getMember(RED, 'a@example.com')).toBeUndefined();
+      expect(await store.countMembers(RED)).toBe(1);
+    });
+
+    it('disables delivery with a reason, counts and skips disabled members, enables again', async () => {
+      await store.addMembers(RED, [{ address: 'a@example.com' }, { address: 'b@example.com' }, { address: 'c@example.com' }]);
+      const disabled = await store.updateMember(RED, 'B@example.com', { enabled: false, disabledReason: 'bounces' });
+      expect(disabled).toMatchObject({ address: 'b@example.com', enabled: false, disabledReason: 'bounces' });
+      store = await fixture.reopen();
+      expect(await store.countMembers(RED)).toBe(3);
+      expect(await store.countMembers(RED, { enabledOnly: true })).toBe(2);
+      expect((await allMembers(store, RED, { enabledOnly: true })).map((m) => m.address)).toEqual(['a@example.com', 'c@example.com']);
+      const enabled = await store.updateMember(RED, 'b@example.com', { enabled: true });
+      expect(enabled.enabled).toBe(true);
+      expect(enabled.disabledReason).toBeUndefined();
+    });
+
+    it('updates a name and fields; null clears them; an unknown member is an error', async () => {
+      await store.addMembers(RED, [{ address: 'a@example.com', name: 'A', fields: { city: 'Oslo' } }]);
+      expect(await store.updateMember(RED, 'a@example.com', { name: 'Alice', fields: { city: 'Bergen' } })).toMatchObject({
+        name: 'Alice',
+        fields: { city: 'Bergen' },
+      });
+      const cleared = await store.updateMember(RED, 'a@example.com', { name: null, fields: null });
+      expect(cleared.name).toBeUndefined();
+      expect(cleared.fields).toBeUndefined();
+      await expect(store.updateMember(RED, 'x@example.com', { enabled: false })).rejects.toBeInstanceOf(MemberNotFoundError);
+    });
+
+    it('an unknown list is ListNotFoundError everywhere', async () => {
+      const missing = 'none@lists.example.org';
+      await expect(store.addMembers(missing, [])).rejects.toBeInstanceOf(ListNotFoundError);
+      await expect(store.countMembers(missing)).rejects.toBeInstanceOf(ListNotFoundError);
+      await expect(allMembers(store, missing)).rejects.toBeInstanceOf(ListNotFoundError);
+    });
+  });
+
+  describe('streaming members in keyset pages', () => {
+    beforeEach(async () => {
+      await store.addMembers(
+        RED,
+        Array.from({ length: 25 }, (_, index) => ({ address: `m${String(index).padStart(2, '0')}@example.com` })),
+      );
+    });
+
+    it('yields pages of batchSize in the order members were added, each with a cursor', async () => {
+      const pages = [];
+      for await (const page of store.members(RED, { batchSize: 10 })) pages.push(page);
+      expect(pages.map((page) => page.members.length)).toEqual([10, 10, 5]);
+      expect(pages.flatMap((page) => page.members.map((m) => m.address))[24]).toBe('m24@example.com');
+      expect(pages[0]?.cursor).toBeLessThan(pages[1]?.cursor as number);
+    });
+
+    it('continues after a cursor and stops at a snapshot bound', async () => {
+      const first = await store.members(RED, { batchSize: 10 })[Symbol.asyncIterator]().next();
+      const cursor = (first.value as { cursor: number }).cursor;
+      const upTo = await store.memberCursor(RED);
+      await store.addMembers(RED, [{ address: 'late@example.com' }]);
+      const rest = await allMembers(store, RED, { after: cursor, upTo, batchSize: 7 });
+      expect(rest).toHaveLength(15);
+      expect(rest[0]?.address).toBe('m10@example.com');
+      expect(rest.some((m) => m.address === 'late@example.com')).toBe(false);
+    });
+
+    it('is a keyset cursor: members removed or added between pages neither shift nor repeat the rest', async () => {
+      const seen: string[] = [];
+      let removed = false;
+      for await (const page of store.members(RED, { batchSize: 10 })) {
+        seen.push(...page.members.map((m) => m.address));
+        if (!removed) {
+          removed = true;
+          await store.removeMembers(RED, ['m00@example.com', 'm11@example.com']);
+          await store.addMembers(RED, [{ address: 'new@example.com' }]);
+        }
+      }
+      expect(seen).toHaveLength(10 + 14 + 1);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).not.toContain('m11@example.com');
+      expect(seen.at(-1)).toBe('new@example.com');
+    });
+
+    it('skips pages of disabled members without ending early', async () => {
+      for (let index = 0; index < 20; index += 1) {
+        await store.updateMember(RED, `m${String(index).padStart(2, '0')}@example.com`, { enabled: false, disabledReason: 'x' });
+      }
+      const enabled = await allMembers(store, RED, { enabledOnly: true, batchSize: 3 });
+      expect(enabled.map((m) => m.address)).toEqual([
+        'm20@example.com',
+        'm21@example.com',
+        'm22@example.com',
+        'm23@example.com',
+        'm24@example.com',
+      ]);
+    });
+
+    it('an empty list yields no page', async () => {
+      await store.createList({ address: 'empty@lists.example.org' });
+      expect(await allMembers(store, 'empty@lists.example.org')).toEqual([]);
+      expect(await store.memberCursor('empty@lists.example.org')).toBe(0);
+    });
+  });
+});
