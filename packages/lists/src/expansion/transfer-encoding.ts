@@ -14,6 +14,10 @@ export function decodeQuotedPrintable(text: string): Buffer {
   return Buffer.from(bytes, 'latin1');
 }
 
+function hex(code: number): string {
+  return `=${code.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
 const SAFE_LINE = /^(?:[\x21-\x3c\x3e-\x7e](?:[\t\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?)?$/;
 
 /**
@@ -31,16 +35,33 @@ export function encodeQuotedPrintable(bytes: Buffer, eol: string): string {
       continue;
     }
     let current = '';
-    for (let index = 0; index < line.length; index += 1) {
-      const code = line.charCodeAt(index);
-      const last = index === line.length - 1;
-      const literal = (code >= 33 && code <= 126 && code !== 61) || ((code === 32 || code === 9) && !last);
-      const piece = literal ? (line[index] as string) : `=${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    const push = (piece: string) => {
       if (current.length + piece.length > 75) {
         out.push(`${current}=`);
         current = '';
       }
       current += piece;
+    };
+    // Runs of characters that stay as they are, cut to fit; any other byte as =XX.
+    for (const match of line.matchAll(/([\t\x20-\x3c\x3e-\x7e]+)|[\s\S]/g)) {
+      let run = match[1];
+      if (run === undefined) {
+        push(hex(match[0].charCodeAt(0)));
+        continue;
+      }
+      // A space or tab at the very end of a line must be encoded (RFC 2045 rule 3).
+      const atEnd = (match.index as number) + run.length === line.length && /[ \t]$/.test(run);
+      if (atEnd) run = run.slice(0, -1);
+      for (let offset = 0; offset < run.length; ) {
+        if (current.length >= 75) {
+          out.push(`${current}=`);
+          current = '';
+        }
+        const take = Math.min(75 - current.length, run.length - offset);
+        current += run.slice(offset, offset + take);
+        offset += take;
+      }
+      if (atEnd) push(hex(line.charCodeAt(line.length - 1)));
     }
     out.push(current);
   }
