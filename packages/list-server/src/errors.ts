@@ -58,5 +58,10 @@ export class TemporaryFailureError extends MailError {
 
 /** True for the errors a retry cannot cure: policy, unknown recipient, loop, unhandled role. */
 export function isPermanent(error: unknown): boolean {
-  return MailError.isMailError(error) && ['EPOLICY', 'ENORCPT', 'ELOOP', 'EUNHANDLED', 'ERAW', 'ECONFIG'].includes(error.code);
+  return MailError.isMailError(error) && ['EPOLICY', 'ENORCPT', 'ELOOP', 'EUNHANDLED', 'ENOLIST', 'ERAW', 'ECONFIG'].includes(error.code);
+}
+
+/** An error's message in one line, for a spool state file or a log. */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
 }

@@ -28,3 +28,27 @@ export {
   type SpoolState,
   SpoolWriteError,
 } from './spool/spool.js';
+export { runPipeline, type Pipeline, type RunReport } from './pipeline/run.js';
+export {
+  type AsideFolder,
+  type Distributor,
+  type Fetched,
+  type Fetcher,
+  type ListPost,
+  NothingMore,
+  type Processor,
+  type Reactor,
+  type Stage,
+} from './pipeline/types.js';
+export { maildirFetcher } from './pipeline/fetchers/maildir-fetcher.js';
+export { spoolFetcher } from './pipeline/fetchers/spool-fetcher.js';
+export { EXIT, type StdinFetcher, stdinFetcher } from './pipeline/fetchers/stdin-fetcher.js';
+export { manyListsProcessor, ROUTING_FIELDS } from './pipeline/processors/many-lists.js';
+export type { ProcessorOptions } from './pipeline/processors/prepare.js';
+export { singleListProcessor } from './pipeline/processors/single-list.js';
+export { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
+export { type ListDistributorOptions, listDistributor } from './pipeline/distributors/list-distributor.js';
+export { multipleDistributor } from './pipeline/distributors/multiple.js';
+export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
+export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
+export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
