@@ -52,3 +52,5 @@ export { multipleDistributor } from './pipeline/distributors/multiple.js';
 export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
 export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
 export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
+export { createHttpServer } from './http/http-server.js';
+export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
