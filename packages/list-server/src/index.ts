@@ -54,3 +54,5 @@ export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/re
 export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
 export { createHttpServer } from './http/http-server.js';
 export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
+export { ListServer, type ListServerPorts } from './list-server.js';
+export { parseServerConfig, type ServerSettings } from './server-config.js';
