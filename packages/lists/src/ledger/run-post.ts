@@ -30,8 +30,8 @@ function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, num
  */
 export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, prepared: PreparedPost): PostHandle {
   const { store, mailer } = options;
-  const batchSize = options.batchSize ?? 1000;
-  const ledgerBatch = options.ledgerBatch ?? 2000;
+  const batchSize = options.batchSize ?? 4000;
+  const ledgerBatch = options.ledgerBatch ?? 4000;
   const started = performance.now();
   const id = post.id;
   const list = post.list;
@@ -44,7 +44,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let outstanding = 0;
   let drained: (() => void) | undefined;
   let room: (() => void) | undefined;
-  const window = Math.max(1, options.window ?? 2000);
+  const window = Math.max(1, options.window ?? 4000);
   const duplicatesAvoided = post.counts.sent + post.counts.failed + post.counts.skipped;
 
   const progress = () => {
@@ -76,9 +76,14 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
     }
     if (buffer.length >= ledgerBatch) void flush().then(progress);
   };
+  // Each commit syncs the disk: outcomes go with the next page, at ledgerBatch, or once a second;
+  // progress is reported more often, from memory.
+  let ticks = 0;
   const timer = setInterval(() => {
-    void flush().then(progress);
-  }, 250);
+    ticks += 1;
+    if (ticks % 5 === 0) void flush().then(progress);
+    else progress();
+  }, 200);
 
   /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
