@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLineLogger, type Logger, Mailer, type MailerConfig } from '@mailroom/core';
+import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
 import { type ListStore, openStore } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { createHttpServer } from './http/http-server.js';
@@ -17,6 +18,15 @@ import { type Pipeline, type RunReport, runPipeline } from './pipeline/run.js';
 import type { Fetcher } from './pipeline/types.js';
 import { parseServerConfig, type ServerSettings } from './server-config.js';
 import { openSpool, type Spool } from './spool/spool.js';
+
+/** Reads the STARTTLS certificate and key files. @throws {MailConfigurationError} naming the key of a file that cannot be read. */
+async function readTls(paths: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (key: 'cert' | 'key') =>
+    readFile(paths[key]).catch((error: NodeJS.ErrnoException) => {
+      throw new MailConfigurationError(`server.smtp.tls.${key}`, 'invalid value', { expected: `a readable PEM file (${error.code})` });
+    });
+  return { cert: await read('cert'), key: await read('key') };
+}
 
 /** The ports a started server listens on (0 when that side is disabled). */
 export interface ListServerPorts {
@@ -128,13 +138,15 @@ export class ListServer {
    * @returns the ports listened on (useful with port 0).
    */
   async start(): Promise<ListServerPorts> {
+    const { smtp, http, hostname } = this.settings;
+    const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
     const { store, spool } = await this.#open();
     this.#abort = new AbortController();
     this.#worker = this.#work();
     const ports: ListServerPorts = { smtp: 0, http: 0 };
-    const { smtp, http, hostname } = this.settings;
     if (smtp.enabled) {
       this.#smtp = createIntake({
+        ...(tls && { tls }),
         store,
         spool,
         hostname,

@@ -11,7 +11,16 @@ export interface ServerSettings {
   spool: string;
   /** Our host name (greeting, Received, loop count). @default os.hostname() */
   hostname: string;
-  smtp: { enabled: boolean; host: string; port: number; size: number; maxOwnReceived: number; maxRecipients: number };
+  smtp: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    size: number;
+    maxOwnReceived: number;
+    maxRecipients: number;
+    /** PEM files to offer STARTTLS with (both or neither). */
+    tls?: { cert: string; key: string };
+  };
   http: { enabled: boolean; host: string; port: number };
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
@@ -80,6 +89,8 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       size: option.integer(1024).optional(),
       maxOwnReceived: option.integer(1, 100).optional(),
       maxRecipients: option.integer(1, 10_000).optional(),
+      'tls.cert': option.string().min(1).optional(),
+      'tls.key': option.string().min(1).optional(),
     },
     smtpKeys,
     'server.smtp.',
@@ -99,6 +110,12 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     section(flat, 'pipeline'),
     'pipeline.',
   );
+  if ((smtp['tls.cert'] === undefined) !== (smtp['tls.key'] === undefined)) {
+    const missing = smtp['tls.cert'] === undefined ? 'server.smtp.tls.cert' : 'server.smtp.tls.key';
+    throw new MailConfigurationError(missing, 'missing', {
+      expected: 'both server.smtp.tls.cert and server.smtp.tls.key (PEM files), or neither',
+    });
+  }
   const archive = parseSection({ to: option.list().optional() }, section(flat, 'archive'), 'archive.');
   const log = parseSection({ level: option.oneOf(LOG_LEVELS).optional() }, section(flat, 'log'), 'log.');
   if (hostname !== undefined && (typeof hostname !== 'string' || !/^[A-Za-z0-9.-]+$/.test(hostname))) {
@@ -120,6 +137,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       size: smtp.size ?? 10 * 1024 * 1024,
       maxOwnReceived: smtp.maxOwnReceived ?? DEFAULT_MAX_OWN_RECEIVED,
       maxRecipients: smtp.maxRecipients ?? 100,
+      ...(smtp['tls.cert'] !== undefined && { tls: { cert: smtp['tls.cert'], key: smtp['tls.key'] as string } }),
     },
     http: { enabled: http.enabled ?? true, host: http.host ?? '127.0.0.1', port: http.port ?? 8025 },
     pipeline: {

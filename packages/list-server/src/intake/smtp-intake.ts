@@ -20,6 +20,8 @@ export interface IntakeOptions {
   /** Recipients per transaction. @default 100 */
   maxRecipients?: number;
   logger?: Logger;
+  /** A certificate and key (PEM) to offer STARTTLS with; without them STARTTLS is not offered. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
   /** Called after each message is spooled (to wake the pipeline). */
   onSpooled?: (id: string) => void;
 }
@@ -137,7 +139,8 @@ export function createIntake(options: IntakeOptions): SMTPServer {
     size: options.maxSize,
     disableReverseLookup: true,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(options.tls && { key: options.tls.key, cert: options.tls.cert }),
     logger: false,
     onRcptTo(address, session, callback) {
       answer(
