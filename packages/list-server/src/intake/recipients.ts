@@ -26,7 +26,7 @@ const DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.
  * @throws {UnknownRecipientError} `ENORCPT` (SMTP 550).
  */
 export async function resolveRecipient(store: ListStore, given: string): Promise<ListRecipient> {
-  const address = given.trim();
+  const address = given;
   const at = address.lastIndexOf('@');
   if (at <= 0) throw new UnknownRecipientError(given, 'no such list here (an address needs a domain)');
   const local = address.slice(0, at);
