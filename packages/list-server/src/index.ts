@@ -56,3 +56,4 @@ export { createHttpServer } from './http/http-server.js';
 export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
 export { ListServer, type ListServerPorts } from './list-server.js';
 export { parseServerConfig, type ServerSettings } from './server-config.js';
+export { lockSpool, SpoolBusyError } from './spool/spool-lock.js';

@@ -18,6 +18,7 @@ import { type Pipeline, type RunReport, runPipeline } from './pipeline/run.js';
 import type { Fetcher } from './pipeline/types.js';
 import { parseServerConfig, type ServerSettings } from './server-config.js';
 import { openSpool, type Spool } from './spool/spool.js';
+import { lockSpool } from './spool/spool-lock.js';
 
 /** Reads the STARTTLS certificate and key files. @throws {MailConfigurationError} naming the key of a file that cannot be read. */
 async function readTls(paths: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
@@ -56,6 +57,7 @@ export class ListServer {
   #worker: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #again = false;
+  #unlock: (() => Promise<void>) | undefined;
 
   /** @throws {MailConfigurationError} for a bad key (nothing is opened here). */
   constructor(config: MailerConfig, options: { logger?: Logger } = {}) {
@@ -104,6 +106,8 @@ export class ListServer {
    */
   async runOnce(fetcher?: Fetcher, options: { queue?: boolean } = {}): Promise<RunReport> {
     const { spool } = await this.#open();
+    // Reading the spool (or a maildir) distributes: one process at a time. Only queueing needs no lock.
+    if (!options.queue) this.#unlock ??= await lockSpool(this.settings.spool);
     const pipeline = this.#pipeline(fetcher ?? spoolFetcher(spool));
     if (options.queue) pipeline.distributor = spoolDistributor(spool);
     return runPipeline(pipeline);
@@ -141,6 +145,12 @@ export class ListServer {
     const { smtp, http, hostname } = this.settings;
     const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
     const { store, spool } = await this.#open();
+    try {
+      this.#unlock ??= await lockSpool(this.settings.spool);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
     this.#abort = new AbortController();
     this.#worker = this.#work();
     const ports: ListServerPorts = { smtp: 0, http: 0 };
@@ -203,6 +213,8 @@ export class ListServer {
     this.#mailer = undefined;
     await this.#store?.close();
     this.#store = undefined;
+    await this.#unlock?.();
+    this.#unlock = undefined;
     this.#spool = undefined;
     this.#logger.info('list server stopped');
   }

@@ -65,3 +65,34 @@ describe('ListServer: start returns the ports, stop drains', () => {
     }
   });
 });
+
+describe('the spool lock: one distributing process per spool', () => {
+  it('a second server on the same spool refuses to start (ESPOOLBUSY) and leaves the first running', async () => {
+    const { listServer } = await server(createMock());
+    await listServer.start();
+    const second = new ListServer({ ...configOf(listServer), 'server.smtp.port': 0, 'server.http.port': 0 });
+    await expect(second.start()).rejects.toMatchObject({ code: 'ESPOOLBUSY' });
+    await listServer.stop();
+    // once the first has stopped, the lock is free
+    const third = new ListServer({ ...configOf(listServer), 'server.smtp.port': 0, 'server.http.port': 0 });
+    await third.start();
+    await third.stop();
+  });
+
+  it('a lock left by a process that died (SIGKILL) is taken over', async () => {
+    const { listServer, spool } = await server(createMock());
+    const { spawnSync } = await import('node:child_process');
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    await mkdir(spool, { recursive: true });
+    await writeFile(join(spool, '.lock'), dead);
+    await listServer.start();
+    await listServer.stop();
+  });
+});
+
+/** The settings a server was made from, as a configuration for another. */
+function configOf(listServer: ListServer) {
+  const { settings } = listServer;
+  return { store: settings.store, spool: settings.spool, 'log.level': 'silent', 'transport.use': 'mock' };
+}
