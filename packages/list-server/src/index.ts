@@ -57,3 +57,4 @@ export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
 export { ListServer, type ListServerPorts } from './list-server.js';
 export { parseServerConfig, type ServerSettings } from './server-config.js';
 export { lockSpool, SpoolBusyError } from './spool/spool-lock.js';
+export { hashPassword, readSubmitters, type Submitters, verifyPassword } from './intake/submitters.js';

@@ -6,6 +6,7 @@ import { type ListStore, openStore } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { createHttpServer } from './http/http-server.js';
 import { createIntake } from './intake/smtp-intake.js';
+import { readSubmitters } from './intake/submitters.js';
 import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
 import { listDistributor } from './pipeline/distributors/list-distributor.js';
 import { multipleDistributor } from './pipeline/distributors/multiple.js';
@@ -144,6 +145,7 @@ export class ListServer {
   async start(): Promise<ListServerPorts> {
     const { smtp, http, hostname } = this.settings;
     const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
+    const submitters = smtp.enabled && smtp.authUsers ? await readSubmitters(smtp.authUsers) : undefined;
     const { store, spool } = await this.#open();
     try {
       this.#unlock ??= await lockSpool(this.settings.spool);
@@ -157,6 +159,7 @@ export class ListServer {
     if (smtp.enabled) {
       this.#smtp = createIntake({
         ...(tls && { tls }),
+        ...(submitters && { submitters }),
         store,
         spool,
         hostname,

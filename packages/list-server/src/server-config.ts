@@ -20,6 +20,8 @@ export interface ServerSettings {
     maxRecipients: number;
     /** PEM files to offer STARTTLS with (both or neither). */
     tls?: { cert: string; key: string };
+    /** A submitters file for SMTP AUTH (after STARTTLS only). */
+    authUsers?: string;
   };
   http: { enabled: boolean; host: string; port: number };
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
@@ -91,6 +93,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       maxRecipients: option.integer(1, 10_000).optional(),
       'tls.cert': option.string().min(1).optional(),
       'tls.key': option.string().min(1).optional(),
+      'auth.users': option.string().min(1).optional(),
     },
     smtpKeys,
     'server.smtp.',
@@ -116,6 +119,11 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       expected: 'both server.smtp.tls.cert and server.smtp.tls.key (PEM files), or neither',
     });
   }
+  if (smtp['auth.users'] !== undefined && smtp['tls.cert'] === undefined) {
+    throw new MailConfigurationError('server.smtp.auth.users', 'invalid value', {
+      expected: 'server.smtp.tls.cert and .key as well: passwords are only taken after STARTTLS',
+    });
+  }
   const archive = parseSection({ to: option.list().optional() }, section(flat, 'archive'), 'archive.');
   const log = parseSection({ level: option.oneOf(LOG_LEVELS).optional() }, section(flat, 'log'), 'log.');
   if (hostname !== undefined && (typeof hostname !== 'string' || !/^[A-Za-z0-9.-]+$/.test(hostname))) {
@@ -138,6 +146,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       maxOwnReceived: smtp.maxOwnReceived ?? DEFAULT_MAX_OWN_RECEIVED,
       maxRecipients: smtp.maxRecipients ?? 100,
       ...(smtp['tls.cert'] !== undefined && { tls: { cert: smtp['tls.cert'], key: smtp['tls.key'] as string } }),
+      ...(smtp['auth.users'] !== undefined && { authUsers: smtp['auth.users'] }),
     },
     http: { enabled: http.enabled ?? true, host: http.host ?? '127.0.0.1', port: http.port ?? 8025 },
     pipeline: {

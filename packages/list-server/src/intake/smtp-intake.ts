@@ -6,6 +6,7 @@ import type { Spool } from '../spool/spool.js';
 import { assertNotLooping } from './loop.js';
 import { checkPolicy } from './policy.js';
 import { type ListRecipient, resolveRecipient } from './recipients.js';
+import { type Submitters, verifyPassword } from './submitters.js';
 
 /** What the SMTP intake needs. */
 export interface IntakeOptions {
@@ -22,6 +23,12 @@ export interface IntakeOptions {
   logger?: Logger;
   /** A certificate and key (PEM) to offer STARTTLS with; without them STARTTLS is not offered. */
   tls?: { cert: Buffer | string; key: Buffer | string };
+  /**
+   * Submitters who may log in with AUTH PLAIN or LOGIN (only after STARTTLS, so `tls` is needed).
+   * A logged-in submitter counts as a sender of the post (a member may post from anywhere);
+   * logging in never lets mail go anywhere but our lists.
+   */
+  submitters?: Submitters;
   /** Called after each message is spooled (to wake the pipeline). */
   onSpooled?: (id: string) => void;
 }
@@ -91,9 +98,10 @@ export function createIntake(options: IntakeOptions): SMTPServer {
     } catch (error) {
       throw reply(550, `5.4.6 ${(error as Error).message}`);
     }
+    const user = typeof session.user === 'string' ? [session.user] : [];
     const senders = {
       envelope: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      header: addressesIn([...fieldValues(fields, 'from'), ...fieldValues(fields, 'sender')]),
+      header: [...user, ...addressesIn([...fieldValues(fields, 'from'), ...fieldValues(fields, 'sender')])],
     };
     for (const recipient of recipients) {
       if (recipient.role !== 'post') continue;
@@ -139,7 +147,26 @@ export function createIntake(options: IntakeOptions): SMTPServer {
     size: options.maxSize,
     disableReverseLookup: true,
     authOptional: true,
-    disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    disabledCommands: [...(options.submitters && options.tls ? [] : ['AUTH']), ...(options.tls ? [] : ['STARTTLS'])],
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, session, callback) {
+      const hash = options.submitters?.get((auth.username ?? '').toLowerCase());
+      const refuse = () => callback(reply(535, '5.7.8 Authentication credentials invalid'));
+      if (hash === undefined || typeof auth.password !== 'string') {
+        refuse();
+        return;
+      }
+      verifyPassword(auth.password, hash).then(
+        (valid) => {
+          if (!valid) refuse();
+          else {
+            logger.info({ user: auth.username, client: session.remoteAddress }, 'submitter logged in');
+            callback(null, { user: (auth.username as string).toLowerCase() });
+          }
+        },
+        () => refuse(),
+      );
+    },
     ...(options.tls && { key: options.tls.key, cert: options.tls.cert }),
     logger: false,
     onRcptTo(address, session, callback) {
