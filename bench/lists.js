@@ -13,7 +13,7 @@
 // {"bench":"lists","members":1000000,"deliveriesPerSecond":X,"baselinePerSecond":B,"ratio":R,"peakRssMB":Y,"smtpFanoutRatio":S}
 // Env: BENCH_MEMBERS (1000000), BENCH_SMTP_MEMBERS (20000), BENCH_ROUNDS (3; medians are printed).
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mailer, Message } from '@mailroom/core';
@@ -249,7 +249,11 @@ async function main() {
     const rss = { baseline: [], post: [] };
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const name of round % 2 ? ['baseline', 'post'] : ['post', 'baseline']) {
-        const result = await side(name, db, BIG);
+        // Each post starts from the same database: a copy of the seeded one, without earlier posts' ledgers.
+        const file = name === 'post' ? join(dir, `post-${round}.db`) : db;
+        if (name === 'post') copyFileSync(db, file);
+        const result = await side(name, file, BIG);
+        if (name === 'post') rmSync(file, { force: true });
         rates[name].push(rate(result));
         rss[name].push(result.maxRssMB);
         console.log(

@@ -48,15 +48,15 @@ export interface RunOptions {
   /** A started Mailer: its manager and transport deliver. */
   mailer: Mailer;
   onProgress?: (progress: PostProgress) => void;
-  /** Members read from the store per page; each page is one ledger commit (a disk sync). @default 4000 */
+  /** Members read from the store per page; each page is one ledger commit (a disk sync). @default 1000 */
   batchSize?: number;
-  /** Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound). @default 4000 */
+  /** Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound). @default 2000 */
   window?: number;
   /**
    * Most outcomes held before a ledger commit (they are also written with each page and
    * every second). Deliveries a crash can repeat are at most this many plus the manager's
    * workers in flight, so keep it at or under `manager.queue` (default 10,000).
-   * @default 4000
+   * @default 2000
    */
   ledgerBatch?: number;
 }

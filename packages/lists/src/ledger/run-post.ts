@@ -30,8 +30,8 @@ function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, num
  */
 export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, prepared: PreparedPost): PostHandle {
   const { store, mailer } = options;
-  const batchSize = options.batchSize ?? 4000;
-  const ledgerBatch = options.ledgerBatch ?? 4000;
+  const batchSize = options.batchSize ?? 1000;
+  const ledgerBatch = options.ledgerBatch ?? 2000;
   const started = performance.now();
   const id = post.id;
   const list = post.list;
@@ -44,7 +44,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let outstanding = 0;
   let drained: (() => void) | undefined;
   let room: (() => void) | undefined;
-  const window = Math.max(1, options.window ?? 4000);
+  const window = Math.max(1, options.window ?? 2000);
   const duplicatesAvoided = post.counts.sent + post.counts.failed + post.counts.skipped;
 
   const progress = () => {
