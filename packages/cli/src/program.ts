@@ -3,6 +3,7 @@ import { registerListDemo } from './commands/list-demo.js';
 import { registerLists } from './commands/lists.js';
 import { registerPost } from './commands/post.js';
 import { registerSend } from './commands/send.js';
+import { registerServe } from './commands/serve.js';
 import { registerStress } from './commands/stress.js';
 import { EXIT_HELP } from './exit-codes.js';
 import { registerWorker } from './commands/worker.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerStress(program);
   registerLists(program);
   registerPost(program);
+  registerServe(program);
   // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
   registerListDemo(program);
   registerWorker(program);

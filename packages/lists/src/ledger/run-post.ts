@@ -49,7 +49,13 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
 
   const progress = () => {
     try {
-      options.onProgress?.({ id, total: post.total, seconds: (performance.now() - started) / 1000, settledBefore: duplicatesAvoided, ...counts });
+      options.onProgress?.({
+        id,
+        total: post.total,
+        seconds: (performance.now() - started) / 1000,
+        settledBefore: duplicatesAvoided,
+        ...counts,
+      });
     } catch {
       // A failing progress display must not stop a post.
     }

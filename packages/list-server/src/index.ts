@@ -1,0 +1,60 @@
+/**
+ * `@mailroom/list-server`: the list server around `@mailroom/lists`: an SMTP
+ * intake that accepts mail for our lists only and answers 250 once a post is
+ * durably spooled, the fetch-process-distribute pipeline, and one-click
+ * unsubscribe over HTTP.
+ *
+ * @packageDocumentation
+ */
+export {
+  isPermanent,
+  MailLoopError,
+  PolicyRefusedError,
+  TemporaryFailureError,
+  UnhandledMailError,
+  UnknownRecipientError,
+} from './errors.js';
+export { DEFAULT_MAX_OWN_RECEIVED, assertNotLooping } from './intake/loop.js';
+export { checkPolicy, type PolicyDecision, type Senders } from './intake/policy.js';
+export { type ListRecipient, resolveRecipient, type Role } from './intake/recipients.js';
+export { createIntake, type IntakeOptions } from './intake/smtp-intake.js';
+export { addressesIn, fieldValues, type HeaderField, readHeaders } from './mail/headers.js';
+export {
+  openSpool,
+  SPOOL_FOLDERS,
+  type Spool,
+  type SpoolEnvelope,
+  type SpoolFolder,
+  type SpoolState,
+  SpoolWriteError,
+} from './spool/spool.js';
+export { runPipeline, type Pipeline, type RunReport } from './pipeline/run.js';
+export {
+  type AsideFolder,
+  type Distributor,
+  type Fetched,
+  type Fetcher,
+  type ListPost,
+  NothingMore,
+  type Processor,
+  type Reactor,
+  type Stage,
+} from './pipeline/types.js';
+export { maildirFetcher } from './pipeline/fetchers/maildir-fetcher.js';
+export { spoolFetcher } from './pipeline/fetchers/spool-fetcher.js';
+export { EXIT, type StdinFetcher, stdinFetcher } from './pipeline/fetchers/stdin-fetcher.js';
+export { manyListsProcessor, ROUTING_FIELDS } from './pipeline/processors/many-lists.js';
+export type { ProcessorOptions } from './pipeline/processors/prepare.js';
+export { singleListProcessor } from './pipeline/processors/single-list.js';
+export { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
+export { type ListDistributorOptions, listDistributor } from './pipeline/distributors/list-distributor.js';
+export { multipleDistributor } from './pipeline/distributors/multiple.js';
+export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
+export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
+export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
+export { createHttpServer } from './http/http-server.js';
+export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
+export { ListServer, type ListServerPorts } from './list-server.js';
+export { parseServerConfig, type ServerSettings } from './server-config.js';
+export { lockSpool, SpoolBusyError } from './spool/spool-lock.js';
+export { hashPassword, readSubmitters, type Submitters, verifyPassword } from './intake/submitters.js';

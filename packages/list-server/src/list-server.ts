@@ -1,0 +1,224 @@
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
+import { type ListStore, openStore } from '@mailroom/lists';
+import type { SMTPServer } from 'smtp-server';
+import { createHttpServer } from './http/http-server.js';
+import { createIntake } from './intake/smtp-intake.js';
+import { readSubmitters } from './intake/submitters.js';
+import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
+import { listDistributor } from './pipeline/distributors/list-distributor.js';
+import { multipleDistributor } from './pipeline/distributors/multiple.js';
+import { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
+import { spoolFetcher } from './pipeline/fetchers/spool-fetcher.js';
+import { manyListsProcessor } from './pipeline/processors/many-lists.js';
+import { failedFolderReactor } from './pipeline/reactors/failed-folder.js';
+import { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
+import { type Pipeline, type RunReport, runPipeline } from './pipeline/run.js';
+import type { Fetcher } from './pipeline/types.js';
+import { parseServerConfig, type ServerSettings } from './server-config.js';
+import { openSpool, type Spool } from './spool/spool.js';
+import { lockSpool } from './spool/spool-lock.js';
+
+/** Reads the STARTTLS certificate and key files. @throws {MailConfigurationError} naming the key of a file that cannot be read. */
+async function readTls(paths: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (key: 'cert' | 'key') =>
+    readFile(paths[key]).catch((error: NodeJS.ErrnoException) => {
+      throw new MailConfigurationError(`server.smtp.tls.${key}`, 'invalid value', { expected: `a readable PEM file (${error.code})` });
+    });
+  return { cert: await read('cert'), key: await read('key') };
+}
+
+/** The ports a started server listens on (0 when that side is disabled). */
+export interface ListServerPorts {
+  smtp: number;
+  http: number;
+}
+
+/**
+ * The list server: SMTP intake, the HTTP unsubscribe endpoint and the delivery worker
+ * (the spool pipeline) in one process, from one configuration.
+ *
+ * @example
+ * const server = new ListServer({ store: 'sqlite:./var/mailroom.db', 'server.smtp.port': 2525, 'transport.use': 'smtp', ... });
+ * const { smtp, http } = await server.start();
+ * process.once('SIGTERM', () => server.stop());
+ */
+export class ListServer {
+  /** The validated settings. */
+  readonly settings: ServerSettings;
+  readonly #logger: Logger;
+  #store: ListStore | undefined;
+  #spool: Spool | undefined;
+  #mailer: Mailer | undefined;
+  #smtp: SMTPServer | undefined;
+  #http: Server | undefined;
+  #abort = new AbortController();
+  #worker: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #again = false;
+  #unlock: (() => Promise<void>) | undefined;
+
+  /** @throws {MailConfigurationError} for a bad key (nothing is opened here). */
+  constructor(config: MailerConfig, options: { logger?: Logger } = {}) {
+    this.settings = parseServerConfig(config);
+    this.#logger = options.logger ?? createLineLogger({ level: this.settings.logLevel, name: 'mailroom' });
+    // Validate the Mailer's part now too, so `serve` fails before it listens.
+    new Mailer(this.settings.mailer);
+  }
+
+  /** Opens the store, the spool and the Mailer; creates or updates the configured lists. */
+  async #open(): Promise<{ store: ListStore; spool: Spool; mailer: Mailer }> {
+    const store = (this.#store ??= await openStore(this.settings.store));
+    for (const settings of this.settings.lists) {
+      const address = String(settings.address);
+      if (await store.getList(address)) {
+        const { address: _address, ...changes } = settings;
+        await store.updateList(address, changes);
+      } else await store.createList(settings as { address: string });
+    }
+    const spool = (this.#spool ??= await openSpool(this.settings.spool));
+    const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, { logger: this.#logger }).start());
+    return { store, spool, mailer };
+  }
+
+  /** The spool pipeline: many-lists routing, the list distributor (and archive copies), log and retry. */
+  #pipeline(fetcher: Fetcher): Pipeline {
+    const store = this.#store as ListStore;
+    const mailer = this.#mailer as Mailer;
+    const lists = listDistributor({ store, mailer, logger: this.#logger });
+    const { attempts, delay, maxDelay } = this.settings.pipeline;
+    return {
+      fetcher,
+      processor: manyListsProcessor({ store, hostname: this.settings.hostname, maxOwnReceived: this.settings.smtp.maxOwnReceived }),
+      distributor:
+        this.settings.archive.length > 0 ? multipleDistributor(lists, deliverToDistributor({ mailer, to: this.settings.archive })) : lists,
+      reactor: reactors(loggerReactor(this.#logger), failedFolderReactor({ attempts, delay: delay * 1000, maxDelay: maxDelay * 1000 })),
+      signal: this.#abort.signal,
+    };
+  }
+
+  /**
+   * Runs the pipeline once (what `mailroom fetch` does) with the server's configuration: over the
+   * spool by default, or over `fetcher` (a maildir, stdin). With `queue: true` the posts are only
+   * queued in the spool (for `--stdin`: the MTA gets its answer as soon as the message is safe).
+   * Call `stop()` afterwards to close the store and drain the Mailer.
+   */
+  async runOnce(fetcher?: Fetcher, options: { queue?: boolean } = {}): Promise<RunReport> {
+    const { spool } = await this.#open();
+    // Reading the spool (or a maildir) distributes: one process at a time. Only queueing needs no lock.
+    if (!options.queue) this.#unlock ??= await lockSpool(this.settings.spool);
+    const pipeline = this.#pipeline(fetcher ?? spoolFetcher(spool));
+    if (options.queue) pipeline.distributor = spoolDistributor(spool);
+    return runPipeline(pipeline);
+  }
+
+  /** The delivery worker: runs the spool pipeline when woken by the intake, and every `pipeline.interval` seconds. */
+  async #work(): Promise<void> {
+    const spool = this.#spool as Spool;
+    while (!this.#abort.signal.aborted) {
+      this.#again = false;
+      try {
+        const report = await runPipeline(this.#pipeline(spoolFetcher(spool)));
+        if (report.fetched > 0) this.#logger.info({ ...report }, 'pipeline run');
+      } catch (error) {
+        this.#logger.error({ error: (error as Error).message }, 'pipeline run failed');
+      }
+      if (this.#again || this.#abort.signal.aborted) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.settings.pipeline.interval * 1000);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  /**
+   * Starts everything: the worker first (it distributes what an earlier run left in the
+   * spool), then the SMTP intake and the HTTP endpoint.
+   * @returns the ports listened on (useful with port 0).
+   */
+  async start(): Promise<ListServerPorts> {
+    const { smtp, http, hostname } = this.settings;
+    const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
+    const submitters = smtp.enabled && smtp.authUsers ? await readSubmitters(smtp.authUsers) : undefined;
+    const { store, spool } = await this.#open();
+    try {
+      this.#unlock ??= await lockSpool(this.settings.spool);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.#abort = new AbortController();
+    this.#worker = this.#work();
+    const ports: ListServerPorts = { smtp: 0, http: 0 };
+    if (smtp.enabled) {
+      this.#smtp = createIntake({
+        ...(tls && { tls }),
+        ...(submitters && { submitters }),
+        store,
+        spool,
+        hostname,
+        maxSize: smtp.size,
+        maxOwnReceived: smtp.maxOwnReceived,
+        maxRecipients: smtp.maxRecipients,
+        logger: this.#logger,
+        onSpooled: () => {
+          this.#again = true;
+          this.#wake?.();
+        },
+      });
+      const server = this.#smtp;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(smtp.port, smtp.host, () => resolve());
+      });
+      ports.smtp = (server.server.address() as AddressInfo).port;
+    }
+    if (http.enabled) {
+      const server = (this.#http = createHttpServer({ store, logger: this.#logger }));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(http.port, http.host, () => resolve());
+      });
+      ports.http = (server.address() as AddressInfo).port;
+    }
+    this.#logger.info({ ...ports, hostname }, 'list server started');
+    return ports;
+  }
+
+  /**
+   * Stops: no new SMTP connections or HTTP requests, the sessions in progress finish, the
+   * worker finishes the post in hand (the rest stays in the spool), the Mailer drains, the store closes.
+   */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#wake?.();
+    const smtp = this.#smtp;
+    const http = this.#http;
+    this.#smtp = undefined;
+    this.#http = undefined;
+    await Promise.all([
+      smtp && new Promise<void>((resolve) => smtp.close(() => resolve())),
+      http &&
+        new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeIdleConnections();
+        }),
+    ]);
+    await this.#worker;
+    this.#worker = undefined;
+    await this.#mailer?.stop();
+    this.#mailer = undefined;
+    await this.#store?.close();
+    this.#store = undefined;
+    await this.#unlock?.();
+    this.#unlock = undefined;
+    this.#spool = undefined;
+    this.#logger.info('list server stopped');
+  }
+}

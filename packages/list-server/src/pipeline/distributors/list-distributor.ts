@@ -1,0 +1,61 @@
+import { type Logger, type Mailer, silentLogger } from '@mailroom/core';
+import { type ListStore, listPosts, postToList, resumePost } from '@mailroom/lists';
+import { TemporaryFailureError, UnhandledMailError } from '../../errors.js';
+import type { Distributor, ListPost } from '../types.js';
+
+/** What the list distributor needs. */
+export interface ListDistributorOptions {
+  store: ListStore;
+  /** A started Mailer: its manager and transport deliver the copies. */
+  mailer: Mailer;
+  logger?: Logger;
+  /** Passed to postToList. */
+  batchSize?: number;
+  window?: number;
+}
+
+/**
+ * Distributes a post to its list's members through the Mailer, with the Lists I expansion
+ * and send ledger (`postToList`). It resolves only when the post is finished in the ledger,
+ * so the message is acknowledged to its source only then.
+ *
+ * A message fetched again (a crash after the ledger had it, before the source forgot it) is
+ * recognised by its Message-ID among the list's posts: an unfinished post is resumed, a
+ * finished one is not sent again. Mail to a `-request` or `-bounces` address, and posts a
+ * moderated list holds, are not distributed: {@link UnhandledMailError} says which folder keeps them.
+ * @throws {TemporaryFailureError} when the post did not finish (the mailer stopped): try again later.
+ */
+export function listDistributor(options: ListDistributorOptions): Distributor {
+  const { store, mailer } = options;
+  const logger = options.logger ?? silentLogger;
+  return {
+    async distribute(post: ListPost): Promise<void> {
+      if (post.role !== 'post')
+        throw new UnhandledMailError(post.role, post.role === 'request' ? post.list.requestAddress : post.list.bounceAddress);
+      if (post.decision === 'hold') throw new UnhandledMailError('held', post.list.address);
+      const earlier = (await listPosts({ store, list: post.list.address })).find((record) => record.messageId === post.messageId);
+      if (earlier?.state === 'finished') {
+        logger.info({ list: post.list.address, post: earlier.id, messageId: post.messageId }, 'already distributed: not sent again');
+        return;
+      }
+      const run = {
+        store,
+        mailer,
+        ...(options.batchSize && { batchSize: options.batchSize }),
+        ...(options.window && { window: options.window }),
+      };
+      const handle = earlier
+        ? await resumePost({ ...run, id: earlier.id })
+        : await postToList({ ...run, list: post.list.address, message: post.raw });
+      logger.info({ list: post.list.address, post: handle.id, messageId: post.messageId, resumed: earlier !== undefined }, 'distributing');
+      const report = await handle.done;
+      if (report.state !== 'finished') {
+        throw new TemporaryFailureError(`Post ${report.id} to ${post.list.address} stopped ${report.state} with ${report.pending} pending`);
+      }
+      logger.info(
+        { list: post.list.address, post: report.id, sent: report.sent, failed: report.failed, skipped: report.skipped },
+        'distributed',
+      );
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../src/server-config.js';
+
+describe('list server configuration: dot-notation like the Mailer, errors name the full key', () => {
+  it('fills in the defaults and hands manager.*, transport.* and message.* to the Mailer', () => {
+    const settings = parseServerConfig({ 'transport.use': 'mock', manager: { use: 'dynamic' }, server: { hostname: 'lists.example.org' } });
+    expect(settings).toMatchObject({
+      store: 'sqlite:./var/mailroom.db',
+      spool: './var/spool',
+      hostname: 'lists.example.org',
+      smtp: { enabled: true, host: '127.0.0.1', port: 2525, size: 10 * 1024 * 1024, maxOwnReceived: 3, maxRecipients: 100 },
+      http: { enabled: true, host: '127.0.0.1', port: 8025 },
+      pipeline: { attempts: 5, delay: 60, maxDelay: 3600, interval: 30 },
+      archive: [],
+      mailer: { 'transport.use': 'mock', 'manager.use': 'dynamic' },
+    });
+  });
+
+  it('coerces strings (from the environment) and reads nested and dotted keys alike', () => {
+    const settings = parseServerConfig({
+      'server.smtp.port': '25',
+      server: { http: { enabled: 'no' } },
+      'archive.to': 'a@example.org, b@example.org',
+    });
+    expect(settings.smtp.port).toBe(25);
+    expect(settings.http.enabled).toBe(false);
+    expect(settings.archive).toEqual(['a@example.org', 'b@example.org']);
+  });
+
+  it.each([
+    [{ 'server.smtp.port': 70000 }, 'server.smtp.port'],
+    [{ 'server.smtp.prot': 25 }, 'server.smtp.prot'],
+    [{ 'server.htttp.port': 25 }, 'server.htttp.port'],
+    [{ 'pipeline.attempts': 0 }, 'pipeline.attempts'],
+    [{ storage: 'sqlite:x' }, 'storage'],
+    [{ lists: [{ address: 'red@lists.example.org' }, { address: 'not an address' }] }, 'lists.1.address'],
+    [{ lists: [{ address: 'red@lists.example.org', unsubscribeUrl: 'http://x.example/u', secret: 's' }] }, 'lists.0.unsubscribeUrl'],
+    [{ 'log.level': 'loud' }, 'log.level'],
+  ])('%j is refused naming %s', (config, key) => {
+    expect(() => parseServerConfig(config)).toThrow(expect.objectContaining({ code: 'ECONFIG', key }));
+  });
+
+  it('never prints a list secret in an error', () => {
+    try {
+      parseServerConfig({ lists: [{ address: 'red@lists.example.org', secret: 12345678 }] });
+      expect.unreachable();
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('12345678');
+    }
+  });
+});
