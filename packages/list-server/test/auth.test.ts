@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tlsFixture } from '@mailroom/test-support';
 import { createIntake } from '../src/intake/smtp-intake.js';
 import { hashPassword, readSubmitters, verifyPassword } from '../src/intake/submitters.js';
 import { parseServerConfig } from '../src/server-config.js';
@@ -12,8 +13,8 @@ import { openSpool, type Spool } from '../src/spool/spool.js';
 import { DOMAIN, post, RED, storeWithLists, temporaryDirectory } from './support/fixtures.js';
 import { talk } from './support/smtp-talk.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'smtp-tls');
-const pem = (name: string) => readFileSync(join(FIXTURES, name));
+type Fixture = Parameters<typeof tlsFixture>[0];
+const pem = (name: Fixture) => readFileSync(tlsFixture(name));
 
 let server: SMTPServer | undefined;
 let cleanup: (() => Promise<void>) | undefined;

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tlsFixture } from '@mailroom/test-support';
 import { createIntake } from '../src/intake/smtp-intake.js';
 import { ListServer } from '../src/list-server.js';
 import { openSpool } from '../src/spool/spool.js';
 import { DOMAIN, post, RED, storeWithLists, temporaryDirectory } from './support/fixtures.js';
 
-// The repository's throwaway certificates (test/fixtures/smtp-tls, CN=localhost, SAN 127.0.0.1).
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'smtp-tls');
-const pem = (name: string) => readFileSync(join(FIXTURES, name));
+// The repository's throwaway certificates (@mailroom/test-support's smtp-tls fixtures, CN=localhost, SAN 127.0.0.1).
+type Fixture = Parameters<typeof tlsFixture>[0];
+const pem = (name: Fixture) => readFileSync(tlsFixture(name));
 
 let server: SMTPServer | undefined;
 let cleanup: (() => Promise<void>) | undefined;
@@ -72,7 +73,7 @@ describe('STARTTLS with a configured certificate', () => {
       'server.smtp.port': 0,
       'server.http.enabled': false,
       'server.smtp.tls.cert': join(directory.path, 'missing.pem'),
-      'server.smtp.tls.key': join(FIXTURES, 'server-key.pem'),
+      'server.smtp.tls.key': tlsFixture('server-key.pem'),
       'transport.use': 'mock',
       'log.level': 'silent',
     });
