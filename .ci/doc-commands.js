@@ -10,7 +10,7 @@
 //
 // Each command runs with bash from the repository root (checkout: from the new
 // folder); the first that fails stops the run with its exit code.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -66,6 +66,43 @@ function run(line, cwd, env = process.env) {
   process.stderr.write(`ok (${seconds} s)\n`);
 }
 
+/**
+ * A command that runs until stopped (`mailroom serve`, `mailroom worker`): started as written,
+ * it must say it is ready within 60 s, then SIGTERM must drain and stop it with exit 0.
+ */
+async function runService(line, cwd) {
+  const started = performance.now();
+  process.stderr.write(`\n$ ${line}   (a service: started, then stopped with SIGTERM)\n`);
+  // npx runs node_modules/.bin/mailroom; it is called directly here because npm, given SIGTERM,
+  // passes it on and then ends itself by the same signal, hiding the exit code of mailroom's drain.
+  const direct = line.replace(/^npx mailroom /, 'node_modules/.bin/mailroom ');
+  const child = spawn('bash', ['-c', `exec ${direct}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const ready = new Promise((resolve) => {
+    const look = (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+      if (/started|listening|SMTP on port|waiting for jobs/i.test(output)) resolve(true);
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', () => resolve(false));
+    setTimeout(() => resolve(false), 60_000).unref();
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const isReady = await ready;
+  if (isReady) process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 30_000);
+  const code = await exited;
+  clearTimeout(timer);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (!isReady || code !== 0) {
+    process.stderr.write(`FAILED (${isReady ? `exit ${code} after SIGTERM` : 'never said it was ready'}, ${seconds} s): ${line}\n`);
+    process.exit(typeof code === 'number' && code !== 0 ? code : 1);
+  }
+  process.stderr.write(`ok (${seconds} s)\n`);
+}
+
 const mode = process.argv[2];
 if (mode === 'quick-start') {
   const lines = shBlocks(readFileSync(join(root, 'README.md'), 'utf8'), '## Quick start')
@@ -87,7 +124,11 @@ if (mode === 'quick-start') {
   if (commands.size === 0) throw new Error('no `npx mailroom` command found in the docs');
   for (const [text, file] of commands) {
     process.stderr.write(`\n(${file})`);
-    run(text, root);
+    if (/\$\{/.test(text)) {
+      // A template an MTA fills in (a Postfix pipe command): nothing a newcomer types as is.
+      process.stderr.write(`\nskipped, a template with \${...} for an MTA: ${text}\n`);
+    } else if (/^npx mailroom (serve|worker)\b/.test(text)) await runService(text, root);
+    else run(text, root);
   }
 } else if (mode === 'checkout') {
   const [block] = shBlocks(readFileSync(join(root, 'docs/getting-started.md'), 'utf8'), '### Until then: from a checkout');
