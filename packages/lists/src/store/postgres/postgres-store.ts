@@ -173,22 +173,34 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
       const id = await listId(address);
       const result = { added: 0, existing: 0 };
       let index = 0;
-      for await (const batch of inBatches(members, BATCH)) {
-        const clean = batch.map((member) => {
-          index += 1;
-          return parseMemberInput(member, `members.${index - 1}`);
-        });
-        const { rowCount } = await query(INSERT_MEMBERS, [
-          id,
-          clean.map((member) => memberKey(member.address)),
-          clean.map((member) => member.address),
-          clean.map((member) => member.name ?? null),
-          clean.map((member) => (member.fields ? JSON.stringify(member.fields) : null)),
-          new Date(),
-        ]);
-        result.added += rowCount;
-        result.existing += clean.length - rowCount;
+      // One batch in the server while the next is read and validated here: both cores at work.
+      let writing: Promise<void> = Promise.resolve();
+      try {
+        for await (const batch of inBatches(members, BATCH)) {
+          const clean = batch.map((member) => {
+            index += 1;
+            return parseMemberInput(member, `members.${index - 1}`);
+          });
+          const values = [
+            id,
+            clean.map((member) => memberKey(member.address)),
+            clean.map((member) => member.address),
+            clean.map((member) => member.name ?? null),
+            clean.map((member) => (member.fields ? JSON.stringify(member.fields) : null)),
+            new Date(),
+          ];
+          await writing;
+          writing = query(INSERT_MEMBERS, values).then(({ rowCount }) => {
+            result.added += rowCount;
+            result.existing += clean.length - rowCount;
+          });
+          writing.catch(() => {}); // handled below; not an unhandled rejection meanwhile
+        }
+      } finally {
+        // A batch sent before a bad row is kept (as every store does): wait for it either way.
+        await writing.catch(() => {});
       }
+      await writing;
       return result;
     },
     async removeMembers(address, addresses) {
