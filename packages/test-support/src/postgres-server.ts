@@ -19,6 +19,10 @@ export interface TestPostgres {
   urlOf(database: string): string;
   /** Creates an empty database (`CREATE DATABASE` through `createdb`) and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (`pg_ctl -m fast stop`: connections are cut) and keeps its data, to start it again. */
+  halt(): Promise<void>;
+  /** Starts a halted server again, on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the server (`pg_ctl -m fast stop`) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -78,7 +82,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   try {
     await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     const port = await freePort();
-    await run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', join(dir, 'log'), '-w', 'start']);
+    const start = () =>
+      run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', join(dir, 'log'), '-w', 'start']);
+    await start();
     const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
     return {
       port,
@@ -87,6 +93,12 @@ export async function startPostgres(): Promise<TestPostgres> {
       async createDatabase(name) {
         await run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
         return urlOf(name);
+      },
+      async halt() {
+        await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      },
+      async resume() {
+        await start();
       },
       async stop() {
         await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
