@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
@@ -42,8 +43,12 @@ describe('openStore', () => {
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(error.code).toBe('ESTORE');
     expect(error.message).toContain(`PostgreSQL at postgres://lists@127.0.0.1:${closed}/lists is unavailable`);
-    const everything = [error.message, error.stack, error.cause?.message, error.cause?.stack, JSON.stringify(error)].join('\n');
+    const everything = [error.stack, error.cause?.stack, JSON.stringify(error), inspect(error, { depth: 20, showHidden: true })].join('\n');
     expect(everything).not.toContain('hunter2');
+    // A password with a character the URL syntax cuts at ("#"): the URL does not parse, and neither half is echoed.
+    const cut = await openStore(`postgres://lists:hunt#er2@127.0.0.1:${closed}/lists`).catch((e) => e);
+    expect(cut).toBeInstanceOf(StoreUnavailableError);
+    expect(inspect(cut, { depth: 20, showHidden: true })).not.toMatch(/hunt|er2/);
   });
 
   it('postgres:// with a bad parameter or no parseable URL says so without echoing the URL', async () => {
