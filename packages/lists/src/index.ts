@@ -11,6 +11,7 @@ export { createMemoryStore } from './store/memory-store.js';
 export type { Member, MemberInput, MemberUpdate } from './store/member.js';
 export { openStore } from './store/open-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export type { PostgresStore } from './store/postgres/postgres-store.js';
 export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store/store.js';
 export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
 export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';

@@ -17,12 +17,16 @@ export interface MailJobData {
 export const JOB_NAME = 'mail';
 
 /**
- * The BullMQ job id of a message: derived from its id alone, so enqueueing
- * the same message again (a retried producer, a resumed list post) finds
- * the existing job and adds nothing. Hashed because BullMQ refuses ":" in ids.
+ * The BullMQ job id of a message: derived from its id and its envelope, so enqueueing
+ * the same message again (a retried producer, a resumed list post) finds the existing
+ * job and adds nothing, while the deliveries of one list post (one Message-ID, a
+ * recipient and a VERP sender each) are jobs of their own. Hashed because BullMQ
+ * refuses ":" in ids.
  */
 export function jobIdOf(message: Message): string {
-  return `m${createHash('sha256').update(message.id).digest('hex').slice(0, 40)}`;
+  const { from, to } = message.smtpEnvelope;
+  const key = `${message.id}\n${from}\n${to.join(',')}`;
+  return `m${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
 /** Serialises a message into a job's data (composing its MIME now). */

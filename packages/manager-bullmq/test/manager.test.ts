@@ -78,6 +78,16 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
         await queue.close();
       }
     });
+    it('is told apart by the envelope: one Message-ID to two members (a list post) is two jobs, both delivered', async () => {
+      const { mailer, worker } = await startPair();
+      const run = randomUUID();
+      const [one, two] = [testMessage(6, run), testMessage(7, run)];
+      two.id = one.id;
+      expect(jobIdOf(one)).not.toBe(jobIdOf(two));
+      const results = await Promise.all([mailer.send(one), mailer.send(two)]);
+      expect(results.map((result) => result.accepted)).toEqual([['member6@example.org'], ['member7@example.org']]);
+      expect(worker.stats.delivered).toBe(2);
+    });
   });
 
   describe('a MessageFailed', () => {

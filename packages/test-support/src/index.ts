@@ -16,3 +16,4 @@ export {
 } from './smtp-sink.js';
 export { removeFolder, temporaryFolder } from './temporary-folder.js';
 export { builtPackageExists, runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
+export { POSTGRES_BIN, postgresAvailable, startPostgres, type TestPostgres } from './postgres-server.js';

@@ -56,8 +56,10 @@ export interface RunOptions {
   window?: number;
   /**
    * Most outcomes held before a ledger commit (they are also written with each page and
-   * every second). Deliveries a crash can repeat are at most this many plus the manager's
-   * workers in flight, so keep it at or under `manager.queue` (default 10,000).
+   * every second). Deliveries a crash can repeat are about this many plus the manager's
+   * workers in flight; with a store slower than the deliveries (PostgreSQL), submitting waits
+   * once twice this many are uncommitted, so a crash repeats at most that plus the deliveries
+   * still settling (the window). Keep it at or under `manager.queue` (default 10,000).
    * @default 2000
    */
   ledgerBatch?: number;

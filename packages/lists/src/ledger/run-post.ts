@@ -39,6 +39,8 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let stopped: string | undefined;
   let counts = { ...post.counts };
   let buffer: DeliveryOutcome[] = [];
+  /** Outcomes settled and not yet committed (in the buffer or in a write under way): what a crash would repeat. */
+  let unwritten = 0;
   let writing: Promise<void> = Promise.resolve();
   let writeError: unknown;
   let outstanding = 0;
@@ -68,6 +70,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
       if (writeError) return;
       try {
         await ledger.record(id, batch);
+        unwritten -= batch.length;
       } catch (error) {
         writeError = error;
       }
@@ -80,6 +83,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
       counts[outcome.state] += 1;
       buffer.push(outcome);
     }
+    unwritten += outcomes.length;
     if (buffer.length >= ledgerBatch) void flush().then(progress);
   };
   // Each commit syncs the disk: outcomes go with the next page, at ledgerBatch, or once a second;
@@ -95,6 +99,9 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
     for (const delivery of deliveriesFor(prepared, members)) {
       if (outstanding >= window) await new Promise<void>((resolve) => (room = resolve));
+      // A store slower than the deliveries (PostgreSQL over a network): let its commits catch up
+      // before submitting more, so what a crash can repeat stays near ledgerBatch plus the window.
+      if (unwritten >= 2 * ledgerBatch) await flush();
       if (paused || stopped || writeError) return;
       let accepted: { result: Promise<DeliveryResult> };
       try {
@@ -179,6 +186,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
               skipped,
               settled,
             );
+            unwritten -= settled.length;
           } catch (error) {
             writeError = error;
           }

@@ -30,7 +30,7 @@ export class MemberNotFoundError extends MailError {
   }
 }
 
-/** A store URL that names no store we have (or one not available yet). Code `ESTORE`. */
+/** A store URL that names no store we have, a store whose library is not installed, or a store server that cannot be reached (named without its password). Code `ESTORE`. */
 export class StoreUnavailableError extends MailError {
   constructor(message: string, cause?: unknown) {
     super('ESTORE', message, cause === undefined ? {} : { cause });

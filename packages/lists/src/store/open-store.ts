@@ -18,9 +18,25 @@ export function sqlitePath(url: string): { path: string; options: SqliteStoreOpt
   return { path: path === ':memory:' ? path : resolve(path), options };
 }
 
+/** Loads the PostgreSQL store only when a `postgres://` URL asks for it: node-postgres is an optional dependency. */
+async function loadPostgres(): Promise<typeof import('./postgres/postgres-store.js')> {
+  try {
+    return await import('./postgres/postgres-store.js');
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && /'pg'/.test(String((error as Error).message))) {
+      throw new StoreUnavailableError('The PostgreSQL store needs node-postgres: npm install pg', error);
+    }
+    throw error;
+  }
+}
+
 /**
- * Opens a subscriber store by URL: `memory:` or `sqlite:./var/mailroom.db` (the embedded default).
- * @throws {StoreUnavailableError} `ESTORE` for `postgres://` (not available yet) or an unknown scheme.
+ * Opens a subscriber store by URL: `memory:`, `sqlite:./var/mailroom.db` (the embedded default),
+ * or `postgres://user:password@host:5432/database?pool=10` (node-postgres, `npm install pg`;
+ * the migrations run before it resolves). The send ledger lives in the same database.
+ * @throws {StoreUnavailableError} `ESTORE` for an unknown scheme, a missing `pg`, or a PostgreSQL
+ * server that cannot be reached (named without its password).
  */
 export async function openStore(url = 'sqlite:./var/mailroom.db'): Promise<ListStore> {
   if (url === 'memory:' || url === 'memory://') return createMemoryStore();
@@ -29,10 +45,11 @@ export async function openStore(url = 'sqlite:./var/mailroom.db'): Promise<ListS
     return createSqliteStore(path, options);
   }
   if (/^postgres(ql)?:/i.test(url)) {
-    throw new StoreUnavailableError(
-      'The PostgreSQL store is not available yet (a later release adds it for the BullMQ manager); use sqlite:./var/mailroom.db or memory:',
-    );
+    const { createPostgresStore } = await loadPostgres();
+    return createPostgresStore(url);
   }
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? url;
-  throw new StoreUnavailableError(`Unknown store URL scheme ${JSON.stringify(scheme)}: use sqlite:PATH or memory:`);
+  throw new StoreUnavailableError(
+    `Unknown store URL scheme ${JSON.stringify(scheme)}: use sqlite:PATH, postgres://HOST/DATABASE or memory:`,
+  );
 }

@@ -34,7 +34,7 @@ export interface AddMembersResult {
  * List arguments are list addresses, compared case-insensitively.
  */
 export interface ListStore {
-  /** `memory` or `sqlite`. */
+  /** `memory`, `sqlite` or `postgres`. */
   readonly kind: string;
 
   /**

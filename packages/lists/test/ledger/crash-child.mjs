@@ -1,10 +1,10 @@
 // A post (or a resume) in its own process, for the crash test to kill with SIGKILL.
-// Usage: node crash-child.mjs DB OUTBOX (post LIST MESSAGE_FILE | resume ID)
+// Usage: node crash-child.mjs DB OUTBOX (DB: an SQLite file or a postgres:// URL) (post LIST MESSAGE_FILE | resume ID)
 // Receipt is durable: each delivery the mock transport completes appends its recipients to OUTBOX
 // (O_APPEND, one write per delivery), so what the parent counts is what was delivered.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Mailer } from '@mailroom/core';
-import { createSqliteStore, postToList, resumePost } from '@mailroom/lists';
+import { createSqliteStore, openStore, postToList, resumePost } from '@mailroom/lists';
 import { createMock } from '@mailroom/transport-mock';
 
 const [dbPath, outboxPath, mode, arg, file] = process.argv.slice(2);
@@ -24,7 +24,7 @@ const durable = {
     };
   },
 };
-const store = createSqliteStore(dbPath);
+const store = /^postgres(ql)?:/.test(dbPath) ? await openStore(dbPath) : createSqliteStore(dbPath);
 const mailer = await new Mailer({
   manager: { use: 'dynamic', workers: Number(process.env.WORKERS), queue: Number(process.env.QUEUE) },
   transport: { use: durable },

@@ -19,7 +19,7 @@ describe.each(STORES)('posting to a list on the %s store', (_name, make) => {
   let store: ListStore;
   let mailer: Mailer | undefined;
   beforeEach(async () => {
-    fixture = make();
+    fixture = await make();
     store = fixture.store;
     await store.createList({ address: RED, name: 'Red team', prefix: '[Red] ' });
   });

@@ -15,7 +15,7 @@ describe.each(STORES)('CSV import and export on the %s store', (_name, make) => 
   let fixture: StoreFixture;
   let store: ListStore;
   beforeEach(async () => {
-    fixture = make();
+    fixture = await make();
     store = fixture.store;
     await store.createList({ address: RED });
   });

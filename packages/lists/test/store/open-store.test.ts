@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
@@ -30,12 +32,33 @@ describe('openStore', () => {
     }
   });
 
-  it('postgres:// says the PostgreSQL store is not available yet, without echoing the URL', async () => {
-    const error = await openStore('postgres://user:hunter2@db.example.org/lists').catch((e) => e);
+  it('postgres:// to a server that is not there: StoreUnavailableError naming it, never the password', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const error = await openStore(`postgres://lists:hunter2@127.0.0.1:${closed}/lists?connect_timeout=2`).catch((e) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(error.code).toBe('ESTORE');
-    expect(error.message).toMatch(/PostgreSQL store is not available yet/);
+    expect(error.message).toContain(`PostgreSQL at postgres://lists@127.0.0.1:${closed}/lists is unavailable`);
+    const everything = [error.stack, error.cause?.stack, JSON.stringify(error), inspect(error, { depth: 20, showHidden: true })].join('\n');
+    expect(everything).not.toContain('hunter2');
+    // A password with a character the URL syntax cuts at ("#"): the URL does not parse, and neither half is echoed.
+    const cut = await openStore(`postgres://lists:hunt#er2@127.0.0.1:${closed}/lists`).catch((e) => e);
+    expect(cut).toBeInstanceOf(StoreUnavailableError);
+    expect(inspect(cut, { depth: 20, showHidden: true })).not.toMatch(/hunt|er2/);
+  });
+
+  it('postgres:// with a bad parameter or no parseable URL says so without echoing the URL', async () => {
+    const error = await openStore('postgres://lists:hunter2@db.example.org/lists?pool=many').catch((e) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error.message).toMatch(/pool="many": expected a positive number/);
     expect(error.message).not.toContain('hunter2');
+    const unparsed = await openStore('postgres://lists:hunter2@[bad/lists').catch((e) => e);
+    expect(unparsed.message).toMatch(/does not parse/);
+    expect(unparsed.message).not.toContain('hunter2');
   });
 
   it('an unknown scheme or an empty path is a clear error', async () => {

@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresAvailable, startPostgres, type TestPostgres } from '@mailroom/test-support';
+import pg from 'pg';
+import { afterAll } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import type { ListStore } from '../../src/store/store.js';
 
@@ -13,8 +17,35 @@ export interface StoreFixture {
   cleanup(): Promise<void>;
 }
 
-/** Every store the conformance suite runs against, memory first. */
-export const STORES: [string, () => StoreFixture][] = [
+let server: Promise<TestPostgres> | undefined;
+let databases = 0;
+// One throwaway server per test file that asks for a PostgreSQL store, stopped with the file.
+afterAll(async () => {
+  await (await server?.catch(() => undefined))?.stop();
+  server = undefined;
+});
+
+/**
+ * A fresh, empty database on this file's throwaway PostgreSQL server (started on first use).
+ * @returns its URL.
+ */
+export async function freshDatabase(): Promise<string> {
+  server ??= startPostgres();
+  const running = await server;
+  databases += 1;
+  const name = `t${process.pid}_${databases}`;
+  const admin = new pg.Client(running.url);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return running.urlOf(name);
+}
+
+/** Every store the conformance suite runs against, memory first; PostgreSQL where installed (always under CI). */
+export const STORES: [string, () => StoreFixture | Promise<StoreFixture>][] = [
   [
     'memory',
     () => {
@@ -42,6 +73,26 @@ export const STORES: [string, () => StoreFixture][] = [
       };
     },
   ],
+  ...(postgresAvailable()
+    ? [
+        [
+          'postgres',
+          async (): Promise<StoreFixture> => {
+            const url = await freshDatabase();
+            let store: ListStore = await createPostgresStore(url);
+            return {
+              store,
+              reopen: async () => {
+                await store.close();
+                store = await createPostgresStore(url);
+                return store;
+              },
+              cleanup: () => store.close(),
+            };
+          },
+        ] satisfies [string, () => Promise<StoreFixture>],
+      ]
+    : []),
 ];
 
 /** Collects every member of a stream (tests only: real callers page). */

@@ -1,0 +1,9 @@
+/**
+ * `@mailroom/lists/postgres`: the PostgreSQL store on its own, for programs that
+ * call it directly; `openStore('postgres://...')` loads the same module lazily.
+ * Needs node-postgres: `npm install pg`.
+ *
+ * @packageDocumentation
+ */
+export { createPostgresStore, type PostgresStore } from './store/postgres/postgres-store.js';
+export { type PostgresSettings, postgresSettings } from './store/postgres/postgres-url.js';
