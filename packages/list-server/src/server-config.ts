@@ -1,3 +1,4 @@
+import { type BouncePolicy, parseBouncePolicy } from './bounces/bounce-policy.js';
 import { hostname as osHostname } from 'node:os';
 import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, option, parseSection } from '@mailroom/core';
 import { parseList } from '@mailroom/lists';
@@ -27,6 +28,8 @@ export interface ServerSettings {
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
   archive: string[];
+  /** The bounce scoring rules (`bounces.*`). */
+  bounces: BouncePolicy;
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -34,7 +37,7 @@ export interface ServerSettings {
   mailer: MailerConfig;
 }
 
-const TOP = ['store', 'spool', 'lists', 'server', 'pipeline', 'archive', 'log', 'manager', 'transport', 'message'];
+const TOP = ['store', 'spool', 'lists', 'server', 'pipeline', 'archive', 'bounces', 'log', 'manager', 'transport', 'message'];
 
 function section(flat: Map<string, unknown>, name: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -46,7 +49,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
- * `archive.to`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -156,6 +159,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       interval: pipeline.interval ?? 30,
     },
     archive: archive.to ?? [],
+    bounces: parseBouncePolicy(section(flat, 'bounces')),
     lists: lists as Record<string, unknown>[],
     logLevel: log.level ?? 'info',
     mailer,
