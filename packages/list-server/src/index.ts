@@ -64,5 +64,15 @@ export { type BounceKind, type BounceVerdict, classifyBounce, isAutoReply } from
 export { type DsnRecipient, parseDsn } from './bounces/dsn.js';
 export { disabledStep, type ScoreChange, scoreBounce } from './bounces/score.js';
 export { type MimePart, mimeParts, parseContentType, partText } from './mail/mime-parts.js';
-export { type Notice, sendNotice } from './mail/notice.js';
+export { composeNotice, type Notice, sendNotice } from './mail/notice.js';
 export { type PostHandler, type RoleRoutes, roleDistributor } from './pipeline/distributors/role-distributor.js';
+export { bareSubject, type CommandName, type ControlCommand, MAX_UNKNOWN_LINES, readCommands } from './control/commands.js';
+export {
+  type ControlHandlerOptions,
+  type ControlOutcome,
+  controlHandler,
+  type ModerationAction,
+  type ModerationDecider,
+} from './control/control-handler.js';
+export { type ControlPolicy, parseControlPolicy } from './control/control-options.js';
+export { noReplyReason, type ReplyLimiter, replyLimiter } from './control/reply-guard.js';

@@ -5,6 +5,8 @@ import { createLineLogger, type Logger, MailConfigurationError, Mailer, type Mai
 import { type ListStore, openStore } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { type BounceHandler, bounceHandler } from './bounces/bounce-handler.js';
+import { controlHandler } from './control/control-handler.js';
+import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIntake } from './intake/smtp-intake.js';
 import { readSubmitters } from './intake/submitters.js';
@@ -63,11 +65,13 @@ export class ListServer {
   #unlock: (() => Promise<void>) | undefined;
   #lastSweep = 0;
   readonly #now: () => Date;
+  readonly #limiter: ReplyLimiter;
 
   /** @throws {MailConfigurationError} for a bad key (nothing is opened here). */
   constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date } = {}) {
     this.settings = parseServerConfig(config);
     this.#now = options.now ?? (() => new Date());
+    this.#limiter = replyLimiter(this.settings.control.repliesPerDay);
     this.#logger = options.logger ?? createLineLogger({ level: this.settings.logLevel, name: 'mailroom' });
     // Validate the Mailer's part now too, so `serve` fails before it listens.
     new Mailer(this.settings.mailer);
@@ -99,7 +103,18 @@ export class ListServer {
     return {
       fetcher,
       processor: manyListsProcessor({ store, hostname: this.settings.hostname, maxOwnReceived: this.settings.smtp.maxOwnReceived }),
-      distributor: roleDistributor({ post: posts, bounces: this.#bounces() }),
+      distributor: roleDistributor({
+        post: posts,
+        bounces: this.#bounces(),
+        request: controlHandler({
+          store,
+          mailer,
+          logger: this.#logger,
+          policy: this.settings.control,
+          now: this.#now,
+          limiter: this.#limiter,
+        }),
+      }),
       reactor: reactors(loggerReactor(this.#logger), failedFolderReactor({ attempts, delay: delay * 1000, maxDelay: maxDelay * 1000 })),
       signal: this.#abort.signal,
     };

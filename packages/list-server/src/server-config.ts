@@ -1,3 +1,4 @@
+import { type ControlPolicy, parseControlPolicy } from './control/control-options.js';
 import { type BouncePolicy, parseBouncePolicy } from './bounces/bounce-policy.js';
 import { hostname as osHostname } from 'node:os';
 import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, option, parseSection } from '@mailroom/core';
@@ -30,6 +31,8 @@ export interface ServerSettings {
   archive: string[];
   /** The bounce scoring rules (`bounces.*`). */
   bounces: BouncePolicy;
+  /** The `-request` handler's limits (`control.*`). */
+  control: ControlPolicy;
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -37,7 +40,7 @@ export interface ServerSettings {
   mailer: MailerConfig;
 }
 
-const TOP = ['store', 'spool', 'lists', 'server', 'pipeline', 'archive', 'bounces', 'log', 'manager', 'transport', 'message'];
+const TOP = ['store', 'spool', 'lists', 'server', 'pipeline', 'archive', 'bounces', 'control', 'log', 'manager', 'transport', 'message'];
 
 function section(flat: Map<string, unknown>, name: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -49,7 +52,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
- * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -160,6 +163,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     },
     archive: archive.to ?? [],
     bounces: parseBouncePolicy(section(flat, 'bounces')),
+    control: parseControlPolicy(section(flat, 'control')),
     lists: lists as Record<string, unknown>[],
     logLevel: log.level ?? 'info',
     mailer,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Mailer, Message } from '@mailroom/core';
 import type { List } from '@mailroom/lists';
 
@@ -17,6 +18,53 @@ export interface Notice {
   readonly replyTo?: string;
 }
 
+/** An unstructured header value: as it is when ASCII, else one RFC 2047 encoded word per 30 characters. */
+function headerText(value: string): string {
+  const clean = value.replace(/[\r\n]+/g, ' ');
+  if (/^[\x20-\x7e]*$/.test(clean)) return clean;
+  const chunks = [...clean].reduce<string[]>((out, char, index) => {
+    if (index % 30 === 0) out.push('');
+    out[out.length - 1] += char;
+    return out;
+  }, []);
+  return chunks.map((chunk) => `=?UTF-8?B?${Buffer.from(chunk, 'utf8').toString('base64')}?=`).join('\r\n ');
+}
+
+/** The notice as an RFC 5322 message: text/plain, UTF-8, base64 when not ASCII. */
+export function composeNotice(notice: Notice, now = new Date()): Buffer {
+  const to = typeof notice.to === 'string' ? [notice.to] : [...notice.to];
+  const domain = notice.list.address.split('@')[1];
+  const ascii = /^[\x00-\x7e]*$/.test(notice.text);
+  const lines = [
+    `From: ${notice.list.requestAddress}`,
+    `To: ${to.join(', ')}`,
+    `Subject: ${headerText(notice.subject)}`,
+    `Date: ${now.toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: <${randomUUID()}@${domain}>`,
+    ...(notice.replyTo ? [`Reply-To: ${notice.replyTo}`] : []),
+    ...(notice.inReplyTo
+      ? [
+          `In-Reply-To: <${notice.inReplyTo}>`,
+          `References: ${notice.references ? `${notice.references.replace(/[\r\n]+/g, ' ')} ` : ''}<${notice.inReplyTo}>`,
+        ]
+      : []),
+    `Auto-Submitted: ${notice.autoSubmitted}`,
+    'Precedence: bulk',
+    `X-Loop: ${notice.list.address}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Transfer-Encoding: ${ascii ? '7bit' : 'base64'}`,
+    '',
+    ascii
+      ? notice.text.replace(/\r?\n/g, '\r\n')
+      : (Buffer.from(notice.text, 'utf8')
+          .toString('base64')
+          .match(/.{1,76}/g)
+          ?.join('\r\n') ?? ''),
+  ];
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
 /**
  * Sends a notice through the Mailer: from the list's -request address, with the list's
  * bounce address as envelope sender (so a bounce of it is never answered by the server),
@@ -24,23 +72,6 @@ export interface Notice {
  * (a responder that copies it back to us is refused as a loop).
  */
 export async function sendNotice(mailer: Mailer, notice: Notice): Promise<void> {
-  const headers: [string, string][] = [
-    ['Auto-Submitted', notice.autoSubmitted],
-    ['Precedence', 'bulk'],
-    ['X-Loop', notice.list.address],
-  ];
-  if (notice.inReplyTo) {
-    headers.push(['In-Reply-To', `<${notice.inReplyTo}>`]);
-    headers.push(['References', `${notice.references ? `${notice.references} ` : ''}<${notice.inReplyTo}>`]);
-  }
-  const message = new Message({
-    author: notice.list.requestAddress,
-    sender: notice.list.bounceAddress,
-    to: typeof notice.to === 'string' ? notice.to : [...notice.to],
-    subject: notice.subject,
-    plain: notice.text,
-    headers,
-    ...(notice.replyTo && { reply: notice.replyTo }),
-  });
-  await mailer.send(message);
+  const to = typeof notice.to === 'string' ? [notice.to] : [...notice.to];
+  await mailer.send(Message.raw(composeNotice(notice), { from: notice.list.bounceAddress, to }));
 }
