@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export {
+  HeldPostNotFoundError,
   isPermanent,
   MailLoopError,
   PolicyRefusedError,
@@ -76,3 +77,5 @@ export {
 } from './control/control-handler.js';
 export { type ControlPolicy, parseControlPolicy } from './control/control-options.js';
 export { noReplyReason, type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
+export { type HeldPost, holdPost, listHeld } from './moderation/held-posts.js';
+export { type Moderation, type ModerationOptions, moderation } from './moderation/moderation.js';

@@ -7,6 +7,7 @@ import type { SMTPServer } from 'smtp-server';
 import { type BounceHandler, bounceHandler } from './bounces/bounce-handler.js';
 import { controlHandler } from './control/control-handler.js';
 import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
+import { type Moderation, moderation } from './moderation/moderation.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIntake } from './intake/smtp-intake.js';
 import { readSubmitters } from './intake/submitters.js';
@@ -106,9 +107,11 @@ export class ListServer {
       distributor: roleDistributor({
         post: posts,
         bounces: this.#bounces(),
+        hold: this.#moderation(),
         request: controlHandler({
           store,
           mailer,
+          moderation: this.#moderation(),
           logger: this.#logger,
           policy: this.settings.control,
           now: this.#now,
@@ -118,6 +121,21 @@ export class ListServer {
       reactor: reactors(loggerReactor(this.#logger), failedFolderReactor({ attempts, delay: delay * 1000, maxDelay: maxDelay * 1000 })),
       signal: this.#abort.signal,
     };
+  }
+
+  #moderation(): Moderation {
+    const [spool, store, mailer] = [this.#spool as Spool, this.#store as ListStore, this.#mailer as Mailer];
+    return moderation({ spool, store, mailer, logger: this.#logger, now: this.#now });
+  }
+
+  /**
+   * Moderation of the held posts (what `mailroom moderate` uses): opens the store, the spool and
+   * the Mailer (for the poster's rejection notice). An approved post is queued in the spool; the
+   * running server's worker (or `mailroom fetch`) distributes it. Call `stop()` afterwards.
+   */
+  async moderation(): Promise<Moderation> {
+    await this.#open();
+    return this.#moderation();
   }
 
   /** The bounce handler, with the server's rules, Mailer and clock. */
@@ -168,6 +186,8 @@ export class ListServer {
       try {
         const report = await runPipeline(this.#pipeline(spoolFetcher(spool)));
         if (report.fetched > 0) this.#logger.info({ ...report }, 'pipeline run');
+        // A run may have queued more (a post approved by mail): look again at once.
+        if (report.fetched > 0) this.#again = true;
         if (this.#now().getTime() - this.#lastSweep >= 3_600_000) await this.sweepBounces();
       } catch (error) {
         this.#logger.error({ error: (error as Error).message }, 'pipeline run failed');

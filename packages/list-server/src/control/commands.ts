@@ -39,8 +39,8 @@ export function bareSubject(subject: string): string {
 /**
  * The commands of a control message: one in the subject (`Re:` stripped), then one a line in
  * the first `text/plain` part of the body. Reading the body stops at `end`, at a signature
- * (`-- `), or after {@link MAX_UNKNOWN_LINES} lines that are not commands; blank lines do not
- * count. A line seen twice counts once.
+ * (`-- `), or after {@link MAX_UNKNOWN_LINES} lines that are not commands; blank and quoted
+ * (`>`) lines do not count. A line seen twice counts once.
  */
 export function readCommands(raw: Buffer): { commands: ControlCommand[]; unknown: string[] } {
   const commands: ControlCommand[] = [];
@@ -59,7 +59,8 @@ export function readCommands(raw: Buffer): { commands: ControlCommand[]; unknown
   if (part) {
     for (const line of partText(part).split(/\r?\n/)) {
       if (line === '-- ' || /^\s*(end|stop|thanks)\s*$/i.test(line)) break;
-      if (line.trim() === '') continue;
+      // Blank lines and quoted lines (a reply's quote of our notice) are neither commands nor unknown.
+      if (line.trim() === '' || line.trimStart().startsWith('>')) continue;
       const command = commandOf(line);
       if (command) add(command);
       else {
