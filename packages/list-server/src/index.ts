@@ -79,3 +79,5 @@ export { type ControlPolicy, parseControlPolicy } from './control/control-option
 export { noReplyReason, type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 export { type HeldPost, holdPost, listHeld } from './moderation/held-posts.js';
 export { type Moderation, type ModerationOptions, moderation } from './moderation/moderation.js';
+export { type ImapFetcherOptions, imapFetcher } from './pipeline/fetchers/imap-fetcher.js';
+export { parseImapOptions } from './pipeline/fetchers/imap-options.js';
