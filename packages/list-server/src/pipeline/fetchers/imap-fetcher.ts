@@ -87,7 +87,7 @@ export function imapFetcher(options: ImapFetcherOptions): Fetcher {
           throw new NothingMore();
         }
         const message = await open.fetchOne(String(uid), { source: true, flags: true }, { uid: true });
-        if (message === false || !message.source) return this.fetch(); // expunged meanwhile
+        if (message === false || message === undefined || message.source === undefined) return this.fetch(); // expunged meanwhile
         const tries = [...(message.flags ?? [])].map((name) => TRY.exec(name)).find((match) => match !== null);
         const attempts = tries ? Number(tries[1]) : 0;
         return {
