@@ -18,6 +18,8 @@ const RED = 'red@lists.example.org';
 const BIG = 'big@lists.example.org';
 const MEMBERS = ['alice@example.com', 'bob@example.net', 'carol@example.org'];
 const BIG_MEMBERS = 300;
+const MOD = 'mod@lists.example.org';
+const MODERATOR = 'moderator@example.org';
 
 let directory: string;
 let configFile: string;
@@ -106,6 +108,8 @@ describe.runIf(built)('the list server end to end (mailroom serve, nodemailer, m
         RED,
         MEMBERS.map((address) => ({ address })),
       );
+      await store.createList({ address: MOD, policy: 'moderated', moderators: [MODERATOR] });
+      await store.addMembers(MOD, [{ address: 'dave@example.com' }, { address: 'erin@example.net' }]);
       await store.createList({ address: BIG, policy: 'open', verp: false });
       await store.addMembers(
         BIG,
@@ -227,6 +231,31 @@ describe.runIf(built)('the list server end to end (mailroom serve, nodemailer, m
     expect(done.status).toBe(200);
     expect(await withStore((store) => store.getMember(RED, member))).toBeUndefined();
     expect(await withStore((store) => store.countMembers(RED))).toBe(MEMBERS.length - 1);
+  });
+
+  it('a non-member post to a moderated list is held, the moderator is told, and `mailroom moderate approve` distributes it', async () => {
+    const sent = await send('stranger@example.net', [MOD], message('stranger@example.net', MOD, 'Held for approval'));
+    expect(sent.response).toMatch(/^250 /);
+    const [notice] = await copies('Held for moderation', 1);
+    expect(notice?.parsed.to).toMatchObject({ value: [{ address: MODERATOR }] });
+    expect(await copies('[mod] Held for approval', 0)).toEqual([]);
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'moderate', ...args, '--config', configFile], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let stdout = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+        });
+        child.once('exit', (code) => resolve({ code, stdout }));
+      });
+    const listed = await run(['list', '--list', MOD]);
+    expect(listed.code).toBe(0);
+    const id = listed.stdout.split('\t')[0] as string;
+    expect(listed.stdout).toContain('Held for approval');
+    expect((await run(['approve', id])).code).toBe(0);
+    const distributed = await copies('[mod] Held for approval', 2);
+    expect(distributed).toHaveLength(2);
+    for (const { raw } of distributed) expect(raw).toMatch(/^List-Id: .*<mod\.lists\.example\.org>/im);
   });
 
   it('SIGTERM drains and exits 0', async () => {

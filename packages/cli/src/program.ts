@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerListDemo } from './commands/list-demo.js';
 import { registerLists } from './commands/lists.js';
+import { registerModerate } from './commands/moderate.js';
 import { registerPost } from './commands/post.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerLists(program);
   registerPost(program);
   registerServe(program);
+  registerModerate(program);
   // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
   registerListDemo(program);
   registerWorker(program);

@@ -65,3 +65,13 @@ export function isPermanent(error: unknown): boolean {
 export function reasonOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
 }
+
+/** No held post with this id (or token) in the spool's `held/` folder: approved, rejected or discarded already. Code `ENOHELD`. */
+export class HeldPostNotFoundError extends MailError {
+  /** The id or token asked for. */
+  readonly id: string;
+  constructor(id: string) {
+    super('ENOHELD', `No held post ${JSON.stringify(id)}: it was approved, rejected or discarded already, or never held`);
+    this.id = id;
+  }
+}

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export {
+  HeldPostNotFoundError,
   isPermanent,
   MailLoopError,
   PolicyRefusedError,
@@ -58,3 +59,25 @@ export { ListServer, type ListServerPorts } from './list-server.js';
 export { parseServerConfig, type ServerSettings } from './server-config.js';
 export { lockSpool, SpoolBusyError } from './spool/spool-lock.js';
 export { hashPassword, readSubmitters, type Submitters, verifyPassword } from './intake/submitters.js';
+export { BOUNCE_REASON, type BounceHandler, type BounceHandlerOptions, bounceHandler } from './bounces/bounce-handler.js';
+export { type BouncePolicy, DEFAULT_BOUNCE_POLICY, parseBouncePolicy } from './bounces/bounce-policy.js';
+export { type BounceKind, type BounceVerdict, classifyBounce, isAutoReply } from './bounces/classify.js';
+export { type DsnRecipient, parseDsn } from './bounces/dsn.js';
+export { disabledStep, type ScoreChange, scoreBounce } from './bounces/score.js';
+export { type MimePart, mimeParts, parseContentType, partText } from './mail/mime-parts.js';
+export { composeNotice, type Notice, sendNotice } from './mail/notice.js';
+export { type PostHandler, type RoleRoutes, roleDistributor } from './pipeline/distributors/role-distributor.js';
+export { bareSubject, type CommandName, type ControlCommand, MAX_UNKNOWN_LINES, readCommands } from './control/commands.js';
+export {
+  type ControlHandlerOptions,
+  type ControlOutcome,
+  controlHandler,
+  type ModerationAction,
+  type ModerationDecider,
+} from './control/control-handler.js';
+export { type ControlPolicy, parseControlPolicy } from './control/control-options.js';
+export { noReplyReason, type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
+export { type HeldPost, holdPost, listHeld } from './moderation/held-posts.js';
+export { type Moderation, type ModerationOptions, moderation } from './moderation/moderation.js';
+export { type ImapFetcherOptions, imapFetcher } from './pipeline/fetchers/imap-fetcher.js';
+export { parseImapOptions } from './pipeline/fetchers/imap-options.js';

@@ -4,12 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
 import { type ListStore, openStore } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
+import { type BounceHandler, bounceHandler } from './bounces/bounce-handler.js';
+import { controlHandler } from './control/control-handler.js';
+import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
+import { type Moderation, moderation } from './moderation/moderation.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIntake } from './intake/smtp-intake.js';
 import { readSubmitters } from './intake/submitters.js';
 import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
 import { listDistributor } from './pipeline/distributors/list-distributor.js';
 import { multipleDistributor } from './pipeline/distributors/multiple.js';
+import { roleDistributor } from './pipeline/distributors/role-distributor.js';
 import { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
 import { spoolFetcher } from './pipeline/fetchers/spool-fetcher.js';
 import { manyListsProcessor } from './pipeline/processors/many-lists.js';
@@ -59,10 +64,15 @@ export class ListServer {
   #wake: (() => void) | undefined;
   #again = false;
   #unlock: (() => Promise<void>) | undefined;
+  #lastSweep = 0;
+  readonly #now: () => Date;
+  readonly #limiter: ReplyLimiter;
 
   /** @throws {MailConfigurationError} for a bad key (nothing is opened here). */
-  constructor(config: MailerConfig, options: { logger?: Logger } = {}) {
+  constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date } = {}) {
     this.settings = parseServerConfig(config);
+    this.#now = options.now ?? (() => new Date());
+    this.#limiter = replyLimiter(this.settings.control.repliesPerDay);
     this.#logger = options.logger ?? createLineLogger({ level: this.settings.logLevel, name: 'mailroom' });
     // Validate the Mailer's part now too, so `serve` fails before it listens.
     new Mailer(this.settings.mailer);
@@ -88,15 +98,67 @@ export class ListServer {
     const store = this.#store as ListStore;
     const mailer = this.#mailer as Mailer;
     const lists = listDistributor({ store, mailer, logger: this.#logger });
+    const posts =
+      this.settings.archive.length > 0 ? multipleDistributor(lists, deliverToDistributor({ mailer, to: this.settings.archive })) : lists;
     const { attempts, delay, maxDelay } = this.settings.pipeline;
     return {
       fetcher,
       processor: manyListsProcessor({ store, hostname: this.settings.hostname, maxOwnReceived: this.settings.smtp.maxOwnReceived }),
-      distributor:
-        this.settings.archive.length > 0 ? multipleDistributor(lists, deliverToDistributor({ mailer, to: this.settings.archive })) : lists,
+      distributor: roleDistributor({
+        post: posts,
+        bounces: this.#bounces(),
+        hold: this.#moderation(),
+        request: controlHandler({
+          store,
+          mailer,
+          moderation: this.#moderation(),
+          logger: this.#logger,
+          policy: this.settings.control,
+          now: this.#now,
+          limiter: this.#limiter,
+        }),
+      }),
       reactor: reactors(loggerReactor(this.#logger), failedFolderReactor({ attempts, delay: delay * 1000, maxDelay: maxDelay * 1000 })),
       signal: this.#abort.signal,
     };
+  }
+
+  #moderation(): Moderation {
+    const [spool, store, mailer] = [this.#spool as Spool, this.#store as ListStore, this.#mailer as Mailer];
+    return moderation({ spool, store, mailer, logger: this.#logger, now: this.#now });
+  }
+
+  /**
+   * Moderation of the held posts (what `mailroom moderate` uses): opens the store, the spool and
+   * the Mailer (for the poster's rejection notice). An approved post is queued in the spool; the
+   * running server's worker (or `mailroom fetch`) distributes it. Call `stop()` afterwards.
+   */
+  async moderation(): Promise<Moderation> {
+    await this.#open();
+    return this.#moderation();
+  }
+
+  /** The bounce handler, with the server's rules, Mailer and clock. */
+  #bounces(): BounceHandler {
+    const mailer = this.#mailer as Mailer;
+    return bounceHandler({ store: this.#store as ListStore, mailer, logger: this.#logger, policy: this.settings.bounces, now: this.#now });
+  }
+
+  /**
+   * Sends due bounce warnings and removes members warned enough, on every list (at most once an
+   * hour from the worker; `mailroom fetch` runs it every time).
+   */
+  async sweepBounces(): Promise<{ warned: number; removed: number }> {
+    const { store } = await this.#open();
+    const handler = this.#bounces();
+    const total = { warned: 0, removed: 0 };
+    for (const list of await store.listLists()) {
+      const counts = await handler.sweep(list);
+      total.warned += counts.warned;
+      total.removed += counts.removed;
+    }
+    this.#lastSweep = this.#now().getTime();
+    return total;
   }
 
   /**
@@ -111,7 +173,9 @@ export class ListServer {
     if (!options.queue) this.#unlock ??= await lockSpool(this.settings.spool);
     const pipeline = this.#pipeline(fetcher ?? spoolFetcher(spool));
     if (options.queue) pipeline.distributor = spoolDistributor(spool);
-    return runPipeline(pipeline);
+    const report = await runPipeline(pipeline);
+    if (!options.queue) await this.sweepBounces();
+    return report;
   }
 
   /** The delivery worker: runs the spool pipeline when woken by the intake, and every `pipeline.interval` seconds. */
@@ -122,6 +186,9 @@ export class ListServer {
       try {
         const report = await runPipeline(this.#pipeline(spoolFetcher(spool)));
         if (report.fetched > 0) this.#logger.info({ ...report }, 'pipeline run');
+        // A run may have queued more (a post approved by mail): look again at once.
+        if (report.fetched > 0) this.#again = true;
+        if (this.#now().getTime() - this.#lastSweep >= 3_600_000) await this.sweepBounces();
       } catch (error) {
         this.#logger.error({ error: (error as Error).message }, 'pipeline run failed');
       }

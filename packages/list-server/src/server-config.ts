@@ -1,3 +1,7 @@
+import type { ImapFetcherOptions } from './pipeline/fetchers/imap-fetcher.js';
+import { parseImapOptions } from './pipeline/fetchers/imap-options.js';
+import { type ControlPolicy, parseControlPolicy } from './control/control-options.js';
+import { type BouncePolicy, parseBouncePolicy } from './bounces/bounce-policy.js';
 import { hostname as osHostname } from 'node:os';
 import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, option, parseSection } from '@mailroom/core';
 import { parseList } from '@mailroom/lists';
@@ -27,6 +31,12 @@ export interface ServerSettings {
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
   archive: string[];
+  /** The bounce scoring rules (`bounces.*`). */
+  bounces: BouncePolicy;
+  /** The `-request` handler's limits (`control.*`). */
+  control: ControlPolicy;
+  /** The mailbox `mailroom fetch --imap` reads (`imap.*`), when configured. */
+  imap?: ImapFetcherOptions;
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -34,7 +44,21 @@ export interface ServerSettings {
   mailer: MailerConfig;
 }
 
-const TOP = ['store', 'spool', 'lists', 'server', 'pipeline', 'archive', 'log', 'manager', 'transport', 'message'];
+const TOP = [
+  'store',
+  'spool',
+  'lists',
+  'server',
+  'pipeline',
+  'archive',
+  'bounces',
+  'control',
+  'imap',
+  'log',
+  'manager',
+  'transport',
+  'message',
+];
 
 function section(flat: Map<string, unknown>, name: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -46,7 +70,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
- * `archive.to`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -124,6 +148,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       expected: 'server.smtp.tls.cert and .key as well: passwords are only taken after STARTTLS',
     });
   }
+  const imap = parseImapOptions(section(flat, 'imap'));
   const archive = parseSection({ to: option.list().optional() }, section(flat, 'archive'), 'archive.');
   const log = parseSection({ level: option.oneOf(LOG_LEVELS).optional() }, section(flat, 'log'), 'log.');
   if (hostname !== undefined && (typeof hostname !== 'string' || !/^[A-Za-z0-9.-]+$/.test(hostname))) {
@@ -156,6 +181,9 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       interval: pipeline.interval ?? 30,
     },
     archive: archive.to ?? [],
+    bounces: parseBouncePolicy(section(flat, 'bounces')),
+    control: parseControlPolicy(section(flat, 'control')),
+    ...(imap && { imap }),
     lists: lists as Record<string, unknown>[],
     logLevel: log.level ?? 'info',
     mailer,

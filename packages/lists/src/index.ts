@@ -5,10 +5,12 @@
  *
  * @packageDocumentation
  */
-export { type List, type ListSettings, type PostingPolicy, parseList, type ReplyToPolicy } from './list/list.js';
+export { type List, type ListSettings, type NonMemberAction, type PostingPolicy, parseList, type ReplyToPolicy } from './list/list.js';
 export { ListExistsError, ListNotFoundError, MemberNotFoundError, StoreUnavailableError } from './store/errors.js';
 export { createMemoryStore } from './store/memory-store.js';
+export type { BounceRecord } from './store/bounce-record.js';
 export type { Member, MemberInput, MemberUpdate } from './store/member.js';
+export type { PendingAction, PendingRequest } from './store/pending-request.js';
 export { openStore } from './store/open-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type { PostgresStore } from './store/postgres/postgres-store.js';

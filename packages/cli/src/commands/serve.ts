@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { MailerConfig } from '@mailroom/core';
-import { EXIT, ListServer, maildirFetcher, stdinFetcher } from '@mailroom/list-server';
+import { EXIT, imapFetcher, ListServer, maildirFetcher, stdinFetcher } from '@mailroom/list-server';
 import type { Command } from 'commander';
 import { reportError, UsageError } from './list-action.js';
 
@@ -48,13 +48,14 @@ interface FetchOptions {
   config?: string;
   stdin?: boolean;
   maildir?: string;
+  imap?: boolean;
   from?: string;
   to?: string[];
 }
 
 /**
  * `mailroom fetch`: one run of the pipeline, for cron or an MTA's pipe. Over the spool by
- * default; `--maildir DIR` over a maildir's new/; `--stdin` queues one message from standard
+ * default; `--maildir DIR` over a maildir's new/; `--imap` over the configured IMAP mailbox; `--stdin` queues one message from standard
  * input in the spool and exits 0 (queued), 75 (temporary: the MTA retries), 67 (no such
  * list) or 77 (refused: policy, loop).
  */
@@ -68,7 +69,11 @@ async function fetchOnce(options: FetchOptions): Promise<void> {
       await server.runOnce(fetcher, { queue: true });
       process.exitCode = fetcher.exitCode();
     } else {
-      const report = await server.runOnce(options.maildir ? maildirFetcher(options.maildir) : undefined);
+      const imap = server.settings.imap;
+      if (options.imap && !imap)
+        throw new UsageError('--imap needs the imap.* keys in the configuration (imap.host, imap.user, imap.pass ...)');
+      const fetcher = options.imap && imap ? imapFetcher(imap) : options.maildir ? maildirFetcher(options.maildir) : undefined;
+      const report = await server.runOnce(fetcher);
       process.stderr.write(`mailroom fetch: fetched ${report.fetched}, distributed ${report.distributed}, failed ${report.failed}\n`);
       process.exitCode = report.fetcherFailed ? 1 : 0;
     }
@@ -94,6 +99,7 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'a JSON list server configuration (see docs/list-server.md)')
     .option('--stdin', 'read one message from standard input and queue it (exit 0, 67, 75 or 77 for an MTA pipe)')
     .option('--maildir <dir>', "fetch the messages in a maildir's new/ (moved to cur/ once distributed)")
+    .option('--imap', 'fetch the unflagged messages of the imap.* mailbox (flagged once distributed)')
     .option('--from <address>', 'with --stdin: the envelope sender (Postfix: $sender)')
     .option('--to <address...>', 'with --stdin: the envelope recipients (Postfix: $recipient); else routed by the headers')
     .action(fetchOnce);

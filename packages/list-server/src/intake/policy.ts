@@ -13,8 +13,9 @@ export type PolicyDecision = 'accept' | 'hold';
 /**
  * Applies a list's posting policy. `open` accepts anyone; `members-only` accepts a post
  * when any of its senders (header From or Sender, or the envelope sender) is a member,
- * as Mailman 3 does; `moderated` holds every post for a moderator.
- * @throws {PolicyRefusedError} `EPOLICY` for a non-member on a members-only list.
+ * as Mailman 3 does, and refuses or holds the others (the list's `nonMembers`); `moderated`
+ * holds every post for a moderator.
+ * @throws {PolicyRefusedError} `EPOLICY` for a non-member on a members-only list that refuses them.
  */
 export async function checkPolicy(store: ListStore, list: List, senders: Senders): Promise<PolicyDecision> {
   if (list.policy === 'open') return 'accept';
@@ -23,6 +24,7 @@ export async function checkPolicy(store: ListStore, list: List, senders: Senders
   for (const candidate of candidates) {
     if (await store.getMember(list.address, candidate)) return 'accept';
   }
+  if (list.nonMembers === 'hold') return 'hold';
   const who = candidates[0] ?? 'an unknown sender';
   throw new PolicyRefusedError(list.address, `${who} is not a member of ${list.address}, which accepts posts from members only`);
 }

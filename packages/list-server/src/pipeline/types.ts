@@ -21,7 +21,7 @@ export interface Fetched {
   readonly id: string;
   readonly raw: Buffer;
   /** The SMTP envelope when the source kept it (the spool does). */
-  readonly envelope?: { readonly from: string; readonly to: readonly string[] };
+  readonly envelope?: { readonly from: string; readonly to: readonly string[]; readonly approved?: boolean };
   /** Failed attempts before this one. */
   readonly attempts: number;
   /** Distributed or durably queued: the source may now forget it (remove it, move it to `cur/`). */
@@ -46,13 +46,15 @@ export interface ListPost {
   readonly list: List;
   /** What the address it came to is for: a post, or the list's -request or -bounces address. */
   readonly role: Role;
+  /** The address of ours it came to, lower-cased (a VERP bounce address names the member). */
+  readonly address?: string;
   /** The raw message (with a Message-ID added when it had none). */
   readonly raw: Buffer;
   /** The envelope sender, or the header From when there was no envelope (`''` for a null sender). */
   readonly sender: string;
   /** The Message-ID, without angle brackets. */
   readonly messageId: string;
-  /** What the posting policy said (`hold` for a moderated list). Only for role `post`. */
+  /** What the posting policy said (`hold` for a moderated list; `accept` once a moderator approved it). Only for role `post`. */
   readonly decision: 'accept' | 'hold';
 }
 

@@ -11,6 +11,10 @@ export interface SpoolEnvelope {
   readonly to: readonly string[];
   /** When we accepted it (ISO 8601). */
   readonly receivedAt: string;
+  /** A moderator approved it: the posting policy is not applied again. */
+  readonly approved?: boolean;
+  /** Why and under which token it is held (entries in `held/`). */
+  readonly hold?: { readonly list: string; readonly token: string; readonly reason: string };
 }
 
 /** Retry bookkeeping of an entry. */
@@ -66,6 +70,8 @@ export interface Spool {
   move(id: string, folder: SpoolFolder): Promise<void>;
   /** Removes an entry from `new` once it has been distributed. */
   remove(id: string): Promise<void>;
+  /** Deletes an entry kept aside in `folder` (a held post once approved, rejected or discarded). */
+  discard(id: string, folder: SpoolFolder): Promise<void>;
 }
 
 /** Opens (and creates) a spool directory. */
@@ -130,6 +136,11 @@ export async function openSpool(directory: string): Promise<Spool> {
     async remove(id) {
       await rm(path('new', id), { force: true });
       await rm(statePath(id), { force: true });
+    },
+    async discard(id, folder) {
+      await rm(path(folder, id), { force: true });
+      await rm(statePath(id), { force: true });
+      await syncDirectory(join(directory, folder));
     },
   };
   return spool;

@@ -10,6 +10,9 @@ export type ReplyToPolicy = 'none' | 'list' | { address: string };
 /** Who may post: anyone, only members, or anyone after a moderator's approval. */
 export type PostingPolicy = 'open' | 'members-only' | 'moderated';
 
+/** What a members-only list does with a non-member's post. */
+export type NonMemberAction = 'refuse' | 'hold';
+
 /** What a user gives to create (or update) a list. Only `address` is required. */
 export interface ListSettings {
   /** The posting address, e.g. `red@lists.example.org`. */
@@ -24,6 +27,12 @@ export interface ListSettings {
   replyTo?: ReplyToPolicy | string;
   /** Who may post. @default 'members-only' */
   policy?: PostingPolicy;
+  /**
+   * What a members-only list does with a post by a non-member: `'refuse'` it (SMTP 550 with the
+   * reason) or `'hold'` it for a moderator, as Mailman's `default_nonmember_action = hold` does.
+   * @default 'refuse'
+   */
+  nonMembers?: NonMemberAction;
   /** A plain-text footer template with `{name}`, `{address}` and `{unsubscribeUrl}` placeholders. */
   footer?: string;
   /** Owner addresses: an array or a comma-separated string. @default [] */
@@ -67,6 +76,7 @@ const shape = {
   prefix: noLineBreak().optional(),
   replyTo: option.string().optional(),
   policy: option.oneOf(['open', 'members-only', 'moderated']).optional(),
+  nonMembers: option.oneOf(['refuse', 'hold']).optional(),
   footer: option.string().optional(),
   owner: option.list().optional(),
   moderators: option.list().optional(),
@@ -162,6 +172,7 @@ export function parseList(settings: ListSettings | Record<string, unknown>, pref
     prefix: given.prefix ?? `[${local}] `,
     replyTo: replyToPolicy(`${prefix}replyTo`, replyTo),
     policy: given.policy ?? 'members-only',
+    nonMembers: given.nonMembers ?? 'refuse',
     owner: addresses(`${prefix}owner`, given.owner),
     moderators: addresses(`${prefix}moderators`, given.moderators),
     personalize: given.personalize ?? false,

@@ -13,6 +13,7 @@ export function settingsOf(list: List): ListSettings {
     prefix: list.prefix,
     replyTo: typeof list.replyTo === 'string' ? list.replyTo : list.replyTo.address,
     policy: list.policy,
+    nonMembers: list.nonMembers,
     owner: [...list.owner],
     moderators: [...list.moderators],
     personalize: list.personalize,

@@ -1,7 +1,9 @@
 import { type List, type ListSettings, parseList } from '../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
 import { changedList, inBatches, listKey } from './list-record.js';
+import type { BounceRecord } from './bounce-record.js';
 import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
+import type { PendingRequest } from './pending-request.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
 interface Entry {
@@ -44,6 +46,15 @@ function firstAfter(order: readonly (Entry | undefined)[], after: number): numbe
  */
 export function createMemoryStore(): ListStore {
   const lists = new Map<string, MemoryList>();
+  // Keyed by list key, then member key / token.
+  const bounces = new Map<string, Map<string, BounceRecord>>();
+  const pending = new Map<string, Map<string, PendingRequest>>();
+  const inner = <T>(map: Map<string, Map<string, T>>, list: string): Map<string, T> => {
+    need(list);
+    let found = map.get(listKey(list));
+    if (!found) map.set(listKey(list), (found = new Map()));
+    return found;
+  };
   const need = (address: string): MemoryList => {
     const found = lists.get(listKey(address));
     if (!found) throw new ListNotFoundError(address);
@@ -67,6 +78,8 @@ export function createMemoryStore(): ListStore {
       return entry.list;
     },
     async deleteList(address) {
+      bounces.delete(listKey(address));
+      pending.delete(listKey(address));
       return lists.delete(listKey(address));
     },
     async listLists() {
@@ -166,6 +179,37 @@ export function createMemoryStore(): ListStore {
           }
         },
       };
+    },
+    async getBounceRecord(list, address) {
+      const found = inner(bounces, list).get(memberKey(address));
+      return (
+        found && {
+          ...found,
+          lastBounceAt: new Date(found.lastBounceAt),
+          ...(found.lastWarningAt && { lastWarningAt: new Date(found.lastWarningAt) }),
+        }
+      );
+    },
+    async setBounceRecord(list, address, record) {
+      const records = inner(bounces, list);
+      if (record === null) records.delete(memberKey(address));
+      else records.set(memberKey(address), { ...record });
+    },
+    async addPending(request, now = new Date()) {
+      const requests = inner(pending, request.list);
+      for (const [token, earlier] of requests) {
+        if (earlier.expiresAt <= now) requests.delete(token);
+        else if (earlier.action === request.action && memberKey(earlier.address) === memberKey(request.address)) return { ...earlier };
+      }
+      requests.set(request.token, { ...request });
+      return { ...request };
+    },
+    async takePending(list, token, now = new Date()) {
+      const requests = inner(pending, list);
+      const found = requests.get(token);
+      if (!found) return undefined;
+      requests.delete(token);
+      return found.expiresAt > now ? found : undefined;
     },
     async close() {},
   };

@@ -4,8 +4,10 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { type List, type ListSettings, parseList } from '../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
 import { changedList, inBatches, listKey, settingsOf } from './list-record.js';
+import type { BounceRecord } from './bounce-record.js';
 import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import { migrateStore } from './sqlite-schema.js';
+import type { PendingAction, PendingRequest } from './pending-request.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
 /** Options of the SQLite store. */
@@ -43,6 +45,14 @@ function toMember(row: MemberRow): Member {
   if (row.fields !== null) member.fields = JSON.parse(row.fields) as Record<string, string>;
   if (row.disabled_reason !== null) member.disabledReason = row.disabled_reason;
   return member;
+}
+
+interface PendingRow {
+  token: string;
+  action: PendingAction;
+  address: string;
+  name: string | null;
+  expires_at: number;
 }
 
 const MEMBER_COLUMNS = 'id, address, name, fields, enabled, disabled_reason, added_at';
@@ -83,6 +93,25 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     pageEnabled: database.prepare<[number, number, number, number], MemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND id > ? AND id <= ? AND enabled = 1 ORDER BY id LIMIT ?`,
     ),
+    bounce: database.prepare<[number, string], { score: number; last_bounce_at: number; warnings: number; last_warning_at: number | null }>(
+      'SELECT score, last_bounce_at, warnings, last_warning_at FROM bounce_scores WHERE list_id = ? AND address_key = ?',
+    ),
+    setBounce: database.prepare(
+      `INSERT INTO bounce_scores (list_id, address_key, score, last_bounce_at, warnings, last_warning_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (list_id, address_key) DO UPDATE SET score = excluded.score, last_bounce_at = excluded.last_bounce_at,
+       warnings = excluded.warnings, last_warning_at = excluded.last_warning_at`,
+    ),
+    clearBounce: database.prepare('DELETE FROM bounce_scores WHERE list_id = ? AND address_key = ?'),
+    expirePending: database.prepare('DELETE FROM pending_requests WHERE list_id = ? AND expires_at <= ?'),
+    pendingFor: database.prepare<[number, string, string], PendingRow>(
+      'SELECT token, action, address, name, expires_at FROM pending_requests WHERE list_id = ? AND action = ? AND address_key = ?',
+    ),
+    insertPending: database.prepare(
+      'INSERT INTO pending_requests (token, list_id, action, address_key, address, name, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    takePending: database.prepare<[number, string], PendingRow>(
+      'DELETE FROM pending_requests WHERE list_id = ? AND token = ? RETURNING token, action, address, name, expires_at',
+    ),
   };
 
   const listId = (address: string): number => {
@@ -113,6 +142,30 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     let removed = 0;
     for (const address of addresses) removed += statements.deleteMember.run(id, memberKey(address)).changes;
     return removed;
+  });
+
+  const toPending = (list: string, row: PendingRow): PendingRequest => ({
+    list,
+    action: row.action,
+    address: row.address,
+    ...(row.name !== null && { name: row.name }),
+    token: row.token,
+    expiresAt: new Date(row.expires_at),
+  });
+  const addPending = database.transaction((id: number, request: PendingRequest, now: number): PendingRequest => {
+    statements.expirePending.run(id, now);
+    const earlier = statements.pendingFor.get(id, request.action, memberKey(request.address));
+    if (earlier) return toPending(request.list, earlier);
+    statements.insertPending.run(
+      request.token,
+      id,
+      request.action,
+      memberKey(request.address),
+      request.address,
+      request.name ?? null,
+      request.expiresAt.getTime(),
+    );
+    return { ...request };
   });
 
   return {
@@ -212,6 +265,33 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           }
         },
       };
+    },
+    async getBounceRecord(list, address) {
+      const row = statements.bounce.get(listId(list), memberKey(address));
+      if (!row) return undefined;
+      const record: BounceRecord = { score: row.score, lastBounceAt: new Date(row.last_bounce_at), warnings: row.warnings };
+      if (row.last_warning_at !== null) record.lastWarningAt = new Date(row.last_warning_at);
+      return record;
+    },
+    async setBounceRecord(list, address, record) {
+      const id = listId(list);
+      if (record === null) statements.clearBounce.run(id, memberKey(address));
+      else
+        statements.setBounce.run(
+          id,
+          memberKey(address),
+          record.score,
+          record.lastBounceAt.getTime(),
+          record.warnings,
+          record.lastWarningAt?.getTime() ?? null,
+        );
+    },
+    async addPending(request, now = new Date()) {
+      return addPending(listId(request.list), request, now.getTime());
+    },
+    async takePending(list, token, now = new Date()) {
+      const row = statements.takePending.get(listId(list), token);
+      return row && row.expires_at > now.getTime() ? toPending(list, row) : undefined;
     },
     async close() {
       if (database.open) database.close();

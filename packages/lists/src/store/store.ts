@@ -1,5 +1,7 @@
 import type { List, ListSettings } from '../list/list.js';
+import type { BounceRecord } from './bounce-record.js';
 import type { Member, MemberInput, MemberUpdate } from './member.js';
+import type { PendingRequest } from './pending-request.js';
 
 /** How `store.members()` pages through a list. */
 export interface MemberPageOptions {
@@ -80,6 +82,25 @@ export interface ListStore {
   members(list: string, options?: MemberPageOptions): AsyncIterable<MemberPage>;
   /** The cursor of the last member added so far (0 for an empty list): the upper bound of a snapshot. */
   memberCursor(list: string): Promise<number>;
+
+  /** The member's bounce score, or undefined when it has none. */
+  getBounceRecord(list: string, address: string): Promise<BounceRecord | undefined>;
+  /** Records the member's bounce score (any case); `null` clears it. @throws {ListNotFoundError} */
+  setBounceRecord(list: string, address: string, record: BounceRecord | null): Promise<void>;
+
+  /**
+   * Keeps a request waiting for confirmation, unless one for the same list, action and
+   * address (any case) is still unexpired at `now`: then that one is kept and returned, so a
+   * repeated request sends the same token again.
+   * @returns the request now pending (the given one or the earlier one).
+   * @throws {ListNotFoundError}
+   */
+  addPending(request: PendingRequest, now?: Date): Promise<PendingRequest>;
+  /**
+   * Takes a pending request by its token: removes it and returns it when it exists and has
+   * not expired at `now` (single use: a second call returns undefined).
+   */
+  takePending(list: string, token: string, now?: Date): Promise<PendingRequest | undefined>;
 
   /** Closes the store (the database file). */
   close(): Promise<void>;

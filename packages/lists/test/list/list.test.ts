@@ -23,6 +23,7 @@ describe('parseList defaults', () => {
       prefix: '[red] ',
       replyTo: 'none',
       policy: 'members-only',
+      nonMembers: 'refuse',
       owner: [],
       moderators: [],
       personalize: false,

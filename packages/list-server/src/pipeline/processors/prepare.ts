@@ -43,10 +43,10 @@ export async function postsFor(options: ProcessorOptions, message: Fetched, reci
     if (seen.has(key)) continue;
     seen.add(key);
     const decision =
-      recipient.role === 'post'
+      recipient.role === 'post' && message.envelope?.approved !== true
         ? await checkPolicy(options.store, recipient.list, { ...(envelope !== undefined && { envelope }), header })
         : 'accept';
-    posts.push({ list: recipient.list, role: recipient.role, raw, sender, messageId, decision });
+    posts.push({ list: recipient.list, role: recipient.role, address: recipient.address, raw, sender, messageId, decision });
   }
   // Posts first: a message both to a list and to its -request address is distributed, then kept for the request handler.
   return posts.sort((a, b) => Number(a.role !== 'post') - Number(b.role !== 'post'));

@@ -1,0 +1,115 @@
+import { encodeVerp, type ListStore } from '@mailroom/lists';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type BounceHandler, bounceHandler } from '../src/bounces/bounce-handler.js';
+import { UnhandledMailError } from '../src/errors.js';
+import type { ListPost } from '../src/pipeline/types.js';
+import { dsnMail, vacationMail } from './support/bounce-mail.js';
+import { captureLogger } from './support/capture-logger.js';
+import { RED, storeWithLists } from './support/fixtures.js';
+import { mockMailer } from './support/mailer.js';
+
+const DAY = 86_400_000;
+const ALICE = 'alice@example.com';
+const VERP = encodeVerp(`red-bounces@lists.example.org`, ALICE);
+
+let store: ListStore;
+let clock: Date;
+let logger: ReturnType<typeof captureLogger>;
+let handler: BounceHandler;
+let outbox: Awaited<ReturnType<typeof mockMailer>>;
+
+beforeEach(async () => {
+  store = await storeWithLists();
+  clock = new Date('2026-03-02T09:00:00Z');
+  logger = captureLogger();
+  outbox = await mockMailer();
+  handler = bounceHandler({ store, mailer: outbox.mailer, logger, now: () => clock });
+});
+afterEach(() => outbox.mailer.stop());
+
+const bounce = async (raw: string, address = VERP) => {
+  const list = await store.getList(RED);
+  const post: ListPost = { list: list!, role: 'bounces', address, raw: Buffer.from(raw), sender: '', messageId: 'x', decision: 'accept' };
+  return handler.handle(post);
+};
+const hard = () => dsnMail({ to: VERP, finalRecipient: 'forwarded@elsewhere.example' });
+const nextDay = () => {
+  clock = new Date(clock.getTime() + DAY);
+};
+
+describe('a DSN for one member raises its score and, past the threshold, disables it', () => {
+  it('scores the member named by the VERP address (not the forwarded Final-Recipient), one point a day', async () => {
+    expect(await bounce(hard())).toMatchObject({ kind: 'hard', members: [ALICE] });
+    expect(await store.getBounceRecord(RED, ALICE)).toMatchObject({ score: 1, lastBounceAt: clock });
+    await bounce(hard()); // same day: no second point
+    expect((await store.getBounceRecord(RED, ALICE))?.score).toBe(1);
+    expect(await store.getBounceRecord(RED, 'bob@example.net')).toBeUndefined();
+    expect(logger.lines.map((line) => line.message)).toEqual(['bounce scored', 'bounce already scored today']);
+  });
+
+  it('disables delivery at 5 points with the reason, sends the first warning, and leaves the other members alone', async () => {
+    for (let day = 0; day < 4; day += 1, nextDay()) await bounce(hard());
+    expect((await store.getMember(RED, ALICE))?.enabled).toBe(true);
+    await bounce(hard());
+    const alice = await store.getMember(RED, ALICE);
+    expect(alice?.enabled).toBe(false);
+    expect(alice?.disabledReason).toMatch(/^bounces: score 5 reached 5 \(last: failed 5\.1\.1/);
+    expect((await store.getMember(RED, 'bob@example.net'))?.enabled).toBe(true);
+    expect(outbox.transport.outbox.map((message) => message.recipients.items[0]?.address)).toEqual([ALICE]);
+    const warning = logger.lines.find((line) => line.message === 'delivery disabled for bounces');
+    expect(warning?.facts).toMatchObject({ member: ALICE, reason: alice?.disabledReason });
+  });
+
+  it('starts again at 1 after 7 quiet days', async () => {
+    await bounce(hard());
+    nextDay();
+    await bounce(hard());
+    clock = new Date(clock.getTime() + 8 * DAY);
+    await bounce(hard());
+    expect((await store.getBounceRecord(RED, ALICE))?.score).toBe(1);
+    expect(logger.lines.at(-1)?.facts).toMatchObject({ change: 'reset', score: 1 });
+  });
+
+  it('warns every 7 days and removes the member after the third warning', async () => {
+    for (let day = 0; day < 5; day += 1, nextDay()) await bounce(hard());
+    const list = (await store.getList(RED))!;
+    expect(await handler.sweep(list)).toEqual({ warned: 0, removed: 0 }); // warned 1 day ago
+    for (const expected of [2, 3]) {
+      clock = new Date(clock.getTime() + 7 * DAY);
+      expect(await handler.sweep(list)).toEqual({ warned: 1, removed: 0 });
+      expect((await store.getBounceRecord(RED, ALICE))?.warnings).toBe(expected);
+    }
+    clock = new Date(clock.getTime() + 7 * DAY);
+    expect(await handler.sweep(list)).toEqual({ warned: 0, removed: 1 });
+    expect(await store.getMember(RED, ALICE)).toBeUndefined();
+    expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
+    expect(outbox.transport.outbox).toHaveLength(3);
+    expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'member removed for bounces' });
+  });
+});
+
+describe('what is not counted against the member', () => {
+  it('a vacation auto-reply is not scored', async () => {
+    expect(await bounce(vacationMail(ALICE, VERP))).toMatchObject({ kind: 'auto-reply', members: [ALICE] });
+    expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
+    expect(logger.lines[0]).toMatchObject({ message: 'bounce not scored', facts: { kind: 'auto-reply' } });
+  });
+
+  it('a DMARC rejection and a delay are not scored', async () => {
+    await bounce(dsnMail({ to: VERP, finalRecipient: ALICE, status: '5.7.26', diagnostic: '550 5.7.26 DMARC policy' }));
+    await bounce(dsnMail({ to: VERP, finalRecipient: ALICE, action: 'delayed', status: '4.4.7' }));
+    expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
+  });
+
+  it('without VERP, the report names the member; an address that is not a member is ignored', async () => {
+    await bounce(dsnMail({ to: 'red-bounces@lists.example.org', finalRecipient: 'Bob@example.net' }), 'red-bounces@lists.example.org');
+    expect((await store.getBounceRecord(RED, 'bob@example.net'))?.score).toBe(1);
+    await bounce(dsnMail({ to: 'red-bounces@lists.example.org', finalRecipient: 'nobody@example.net' }), 'red-bounces@lists.example.org');
+    expect(logger.lines.at(-1)?.message).toMatch(/not a member/);
+  });
+
+  it('an unrecognised message is kept in the bounces folder (UnhandledMailError), not scored', async () => {
+    await expect(bounce('From: x@example.com\r\nSubject: hi\r\n\r\nhello\r\n')).rejects.toBeInstanceOf(UnhandledMailError);
+    expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
+  });
+});
