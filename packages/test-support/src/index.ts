@@ -16,3 +16,4 @@ export {
 } from './smtp-sink.js';
 export { removeFolder, temporaryFolder } from './temporary-folder.js';
 export { builtPackageExists, runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
+export { type DkimTestKey, type DkimVerdict, dkimTestKey, type TxtRecords, txtResolver, verifyDkim } from './dkim-keys.js';
