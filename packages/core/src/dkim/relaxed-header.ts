@@ -31,6 +31,18 @@ function field(text: string): HeaderField {
   return { name: (colon === -1 ? text : text.slice(0, colon)).trim().toLowerCase(), text };
 }
 
+/** Folding, tabs or runs of spaces: the value needs more than its ends trimmed. */
+const NOT_PLAIN = /[\r\n\t]| {2}/;
+
+/** `text` from `start` without the spaces and tabs at either end (only those: a latin1 0xA0 is a UTF-8 byte, kept). */
+function trimWsp(text: string, start: number): string {
+  let from = start;
+  let to = text.length;
+  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from += 1;
+  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to -= 1;
+  return text.slice(from, to);
+}
+
 /**
  * A field in the "relaxed" header canonicalization of RFC 6376 section 3.4.2: the name
  * in lower case, the value unfolded, each run of spaces and tabs made one space, the
@@ -38,12 +50,12 @@ function field(text: string): HeaderField {
  */
 export function relaxedField(field: HeaderField): string {
   const colon = field.text.indexOf(':');
+  if (!NOT_PLAIN.test(field.text)) return `${field.name}:${trimWsp(field.text, colon + 1)}`;
   const value = field.text
     .slice(colon + 1)
     .replace(/\r?\n/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-  return `${field.name}:${value}`;
+    .replace(/[ \t]+/g, ' ');
+  return `${field.name}:${trimWsp(value, 0)}`;
 }
 
 /**

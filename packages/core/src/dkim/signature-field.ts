@@ -1,5 +1,3 @@
-import { relaxedField } from './relaxed-header.js';
-
 /** The tags of one DKIM-Signature before it is signed. */
 export interface SignatureTags {
   algorithm: string;
@@ -13,14 +11,14 @@ export interface SignatureTags {
   headers: readonly string[];
 }
 
-/** Folds `items` (joined by `separator`) into lines of about 76 columns, starting at `column`. */
-function fold(items: readonly string[], separator: string, column: number, eol: string): string {
+/** `items` joined by `separator`, broken with `fold` where a line would pass about 76 columns, starting at `column`. */
+function joinFolded(items: readonly string[], separator: string, column: number, fold: string): string {
   let out = '';
   let width = column;
   items.forEach((item, index) => {
     const piece = index < items.length - 1 ? `${item}${separator}` : item;
     if (index > 0 && width + piece.length > 76) {
-      out += `${eol} `;
+      out += fold;
       width = 1;
     }
     out += piece;
@@ -29,16 +27,25 @@ function fold(items: readonly string[], separator: string, column: number, eol: 
   return out;
 }
 
+/** The field's value up to `b=`, its lines broken with `fold`. */
+function valueUpToSignature(tags: SignatureTags, fold: string): string {
+  return (
+    `v=1; a=${tags.algorithm}; c=relaxed/relaxed;${fold}d=${tags.domain}; s=${tags.selector}; t=${tags.time};` +
+    `${fold}bh=${tags.bodyHash};${fold}h=${joinFolded(tags.headers, ':', 3, fold)};${fold}b=`
+  );
+}
+
 /**
  * The DKIM-Signature field up to and including `b=`, folded with the message's own
  * line ends, and its relaxed canonical form: what the signature covers last (RFC 6376
- * section 3.7, the `b=` value empty and no line end after it).
+ * section 3.7, the `b=` value empty and no line end after it). The value holds no tab
+ * and no run of spaces, so unfolding it is writing a space where the text breaks a line.
  */
 export function unsignedField(tags: SignatureTags, eol: string): { text: string; canonical: string } {
-  const text =
-    `DKIM-Signature: v=1; a=${tags.algorithm}; c=relaxed/relaxed;${eol} d=${tags.domain}; s=${tags.selector}; t=${tags.time};` +
-    `${eol} bh=${tags.bodyHash};${eol} h=${fold(tags.headers, ':', 3, eol)};${eol} b=`;
-  return { text, canonical: relaxedField({ name: 'dkim-signature', text }) };
+  return {
+    text: `DKIM-Signature: ${valueUpToSignature(tags, `${eol} `)}`,
+    canonical: `dkim-signature:${valueUpToSignature(tags, ' ')}`,
+  };
 }
 
 /** The whole field: the unsigned text followed by the signature, folded, and the line end. */
