@@ -6,7 +6,8 @@
 // Before timing, one signed delivery of each kind is checked by mailauth's dkimVerify.
 //
 // Prints one line per round and, last, one JSON line:
-// {"bench":"dkim","members":20000,"perSecond":{"unsigned":U,"ed25519":E,"rsa":R},"ratios":{"ed25519":R1,"rsa":R2}}
+// {"bench":"dkim","members":20000,"perSecond":{...},"cpuMicros":{...},"ratios":{"ed25519":R1,"rsa":R2}}
+// (ratios: the median signed rate over the median unsigned rate).
 // Env: BENCH_MEMBERS (20000), BENCH_ROUNDS (5).
 import { generateKeyPairSync } from 'node:crypto';
 import { Mailer } from '@mailroom/core';
@@ -84,12 +85,16 @@ async function post(store, name, transport = { use: mock, outbox: false, latency
     ...(dkim && { dkim }),
   }).start();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const handle = await postToList({ store, mailer, list: LIST, message: POST });
   const report = await handle.done;
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   await mailer.stop();
   if (report.state !== 'finished' || report.failed > 0) throw new Error(`the ${name} post ended ${report.state}`);
-  return { rate: Math.round(report.sent / seconds), seconds, sent: report.sent };
+  // CPU of the whole process, the thread pool's signing threads included.
+  const cpuMicros = (used.user + used.system) / report.sent;
+  return { rate: Math.round(report.sent / seconds), seconds, sent: report.sent, cpuMicros };
 }
 
 /** Two signed deliveries of each kind, captured as sent and checked by the independent verifier. */
@@ -119,10 +124,11 @@ async function check() {
   console.log('check: every signed delivery of a 2-member post verifies (mailauth), h= covers List-Unsubscribe-Post');
 }
 
-function median(values) {
+function median(values, digits = 0) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+  const value = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return Number(value.toFixed(digits));
 }
 
 await check();
@@ -130,6 +136,8 @@ const store = await storeWith(MEMBERS);
 const names = ['unsigned', 'ed25519', 'rsa'];
 for (const name of names) await post(store, name); // warm-up, not counted
 const rates = { unsigned: [], ed25519: [], rsa: [] };
+const cpu = { unsigned: [], ed25519: [], rsa: [] };
+const paired = { ed25519: [], rsa: [] };
 for (let round = 1; round <= ROUNDS; round += 1) {
   // Each round starts with another of the three, so none always runs on a warmer or cooler machine.
   const order = names.map((_, index) => names[(index + round) % names.length]);
@@ -137,11 +145,20 @@ for (let round = 1; round <= ROUNDS; round += 1) {
   for (const name of order) {
     const result = await post(store, name);
     rates[name].push(result.rate);
-    line.push(`${name} ${result.rate}/s`);
+    cpu[name].push(result.cpuMicros);
+    line.push(`${name} ${result.rate}/s (${result.cpuMicros.toFixed(0)} µs CPU each)`);
   }
-  console.log(`round ${round}: ${line.join(', ')} (${MEMBERS} members)`);
+  for (const name of ['ed25519', 'rsa']) paired[name].push(rates[name].at(-1) / rates.unsigned.at(-1));
+  console.log(`round ${round}: ${line.join(', ')}`);
 }
 const perSecond = Object.fromEntries(names.map((name) => [name, median(rates[name])]));
 const ratio = (name) => Number((perSecond[name] / perSecond.unsigned).toFixed(2));
-console.log(`medians: unsigned ${perSecond.unsigned}/s, ed25519 ${perSecond.ed25519}/s, rsa-sha256 ${perSecond.rsa}/s (${ROUNDS} rounds)`);
-console.log(JSON.stringify({ bench: 'dkim', members: MEMBERS, perSecond, ratios: { ed25519: ratio('ed25519'), rsa: ratio('rsa') } }));
+const cpuMicros = Object.fromEntries(names.map((name) => [name, median(cpu[name], 1)]));
+console.log(
+  `medians (${ROUNDS} rounds, ${MEMBERS} members): unsigned ${perSecond.unsigned}/s, ed25519 ${perSecond.ed25519}/s, ` +
+    `rsa-sha256 ${perSecond.rsa}/s; CPU per delivery ${cpuMicros.unsigned} / ${cpuMicros.ed25519} / ${cpuMicros.rsa} µs; ` +
+    `median of each round's own ratio: ed25519 ${median(paired.ed25519, 2)}, rsa ${median(paired.rsa, 2)}`,
+);
+console.log(
+  JSON.stringify({ bench: 'dkim', members: MEMBERS, perSecond, cpuMicros, ratios: { ed25519: ratio('ed25519'), rsa: ratio('rsa') } }),
+);
