@@ -19,6 +19,9 @@ function described(pem: string | Buffer): string {
  * Parses a PEM private key and checks that it can sign with `algorithm`.
  * Errors name `key` (the full dotted key) and say what is wrong, with no part of the
  * key and no cause: OpenSSL's messages are left out, in case one ever quotes its input.
+ * @param pem - the PEM text.
+ * @param key - the full dotted key it was given as (`mail.dkim.1.key`), for errors.
+ * @param algorithmKey - the full dotted key of the algorithm, for a mismatch.
  * @param algorithm - the algorithm asked for; undefined to take the key's own.
  * @returns the key, parsed once, and the algorithm to sign with.
  * @throws {MailConfigurationError} for something that is not a private key, an encrypted key,
@@ -66,8 +69,9 @@ export function parsePrivateKey(
 }
 
 /**
- * Reads the key file named by `key`'s value and parses it. The path is not printed
- * either: a key pasted without its PEM lines would be taken for a path.
+ * Reads the key file at `path` and parses it (see {@link parsePrivateKey} for the other
+ * parameters). The path is not printed either: a key pasted without its PEM lines would be
+ * taken for a path.
  * @throws {MailConfigurationError} when the file cannot be read or holds no valid key.
  */
 export async function readPrivateKey(
