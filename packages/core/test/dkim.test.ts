@@ -62,6 +62,13 @@ describe('DKIM signing of a composed message', () => {
     expect(verdicts[0]?.signedHeaders).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'date', 'message-id']));
   });
 
+  it('an internationalized dkim.domain is signed as its punycode (d=) and verifies there', async () => {
+    const [bytes] = await sendWith({ domain: 'Bücher.Example', selector: 'ed', key: ED.pem }, (mailer) => [composed(mailer)]);
+    expect((bytes as Buffer).toString('latin1')).toContain('d=xn--bcher-kva.example;');
+    const verdicts = await verifyDkim(bytes as Buffer, { 'ed._domainkey.xn--bcher-kva.example': ED.record });
+    expect(verdicts.map((verdict) => verdict.result)).toEqual(['pass']);
+  });
+
   it('several signatures (dkim: [...]) all verify, the first on top', async () => {
     const [bytes] = await sendWith(
       [
