@@ -10,6 +10,7 @@ export { flattenConfig } from './configuration/flatten.js';
 export * from './errors/index.js';
 export { createLineLogger, LOG_LEVELS, type LogLevel, silentLogger } from './logger.js';
 export { Mailer, type MailerEvents, type MailerOptions } from './mailer.js';
+export { DEFAULT_DKIM_HEADERS, type DkimAlgorithm, type DkimOptions } from './dkim/dkim-options.js';
 export type { MailerStats } from './mailer-stats.js';
 export type { AttachOptions, Attachment } from './message/attachment.js';
 export { htmlToText } from './message/html-to-text.js';

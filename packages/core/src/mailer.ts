@@ -4,6 +4,8 @@ import type { MailerConfig } from './configuration/config-section.js';
 import { sectionFromDsn } from './configuration/dsn.js';
 import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 import type { DeliveryResult, MessageSender } from './contract/delivery-result.js';
+import { createDkimSigner } from './dkim/dkim-signer.js';
+import { loadSignatures } from './dkim/load-signatures.js';
 import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
 import { MailError } from './errors/mail-error.js';
 import { MailerNotRunningError } from './errors/mailer-not-running-error.js';
@@ -16,6 +18,7 @@ import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, Shutdown
 import type { MailerStats } from './mailer-stats.js';
 import type { MessageFields } from './message/message-fields.js';
 import { Message } from './message/message.js';
+import { sharedBodyOf } from './message/split-source.js';
 import { coreTransports } from './transports/core-transports.js';
 import type { TransportDefinition } from './contract/transport.js';
 
@@ -118,10 +121,11 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   }
 
   /**
-   * Loads and validates the manager and transport and starts the manager.
-   * Transports connect lazily, on their first message.
+   * Loads and validates the manager and transport, reads the DKIM key files, and starts
+   * the manager. Transports connect lazily, on their first message.
    * @returns this mailer, for chaining.
-   * @throws {MailConfigurationError} for a bad key or a transport package that is not installed.
+   * @throws {MailConfigurationError} for a bad key, a transport package that is not installed,
+   * or a DKIM key file that cannot be read or holds no valid private key.
    */
   start(): Promise<this> {
     if (this.#manager) return Promise.resolve(this);
@@ -162,10 +166,14 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
         this.emit('retry', event);
       },
     };
+    // Keys given as a file are read now; a bad one fails start() naming its key.
+    const signatures = await loadSignatures(this.#config.dkim);
+    const signer = signatures.length > 0 ? createDkimSigner(signatures) : undefined;
     const instance = (manager.definition as unknown as ManagerDefinition).create(manager.options, factory, {
       logger,
       observer,
       defaultRetries: this.#config.message.retries ?? 3,
+      ...(signer && { finalize: (message: Message, bytes: Buffer) => signer.sign(bytes, sharedBodyOf(message)) }),
     });
     await instance.startup();
     this.#manager = instance;

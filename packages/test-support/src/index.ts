@@ -17,3 +17,4 @@ export {
 export { removeFolder, temporaryFolder } from './temporary-folder.js';
 export { builtPackageExists, runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
 export { POSTGRES_BIN, postgresAvailable, startPostgres, type TestPostgres } from './postgres-server.js';
+export { type DkimTestKey, type DkimVerdict, dkimTestKey, type TxtRecords, txtResolver, verifyDkim } from './dkim-keys.js';

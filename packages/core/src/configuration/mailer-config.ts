@@ -1,3 +1,5 @@
+import { parseDkimConfig } from '../dkim/dkim-config.js';
+import type { DkimEntry } from '../dkim/dkim-options.js';
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { MessageError } from '../errors/message-error.js';
 import { MESSAGE_FIELD_NAMES, type MessageFields } from '../message/message-fields.js';
@@ -27,9 +29,11 @@ export interface ParsedMailerConfig {
   transport: ComponentConfig;
   /** Defaults for `mailer.new()`. */
   message: MessageFields;
+  /** The DKIM signatures every message gets (`dkim.*`); empty when none. */
+  dkim: DkimEntry[];
 }
 
-const SECTIONS = ['manager', 'transport', 'message'];
+const SECTIONS = ['manager', 'transport', 'message', 'dkim'];
 
 function component(flat: Map<string, unknown>, name: string, prefix: string, fallback?: string): ComponentConfig {
   const section = sectionOf(flat, name);
@@ -132,5 +136,6 @@ export function parseMailerConfig(config: MailerConfig, prefix = ''): ParsedMail
     manager: component(flat, 'manager', prefix, 'immediate'),
     transport: component(flat, 'transport', prefix),
     message: messageDefaults(flat, prefix),
+    dkim: parseDkimConfig(flat, prefix),
   };
 }

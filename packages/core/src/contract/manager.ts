@@ -39,6 +39,13 @@ export interface ManagerContext {
   observer: DeliveryObserver;
   /** Retries for a message whose own `retries` is unset. @default 3 */
   defaultRetries: number;
+  /**
+   * Called once per message with the bytes core built, before any transport sees them;
+   * what it returns is what every attempt sends (the Mailer signs with DKIM here).
+   * A manager that serializes messages itself (to a queue) calls it before it does.
+   * @throws {MessageFailedError} when the message cannot be finished; it is not retried.
+   */
+  finalize?: (message: Message, bytes: Buffer) => Promise<Buffer>;
 }
 
 /** Options of `shutdown`. */

@@ -45,7 +45,7 @@ export async function attemptDelivery(
   const { observer } = context;
   observer.attemptStarted();
   try {
-    await buildOnce(job.message, settings.buildTimeout);
+    await buildOnce(job.message, settings.buildTimeout, context.finalize);
     const transport = slot.current ?? (await slot.acquire());
     const receipt = await transport.deliver(job.message);
     return { kind: 'delivered', result: deliveryResult(job, transportName, receipt) };

@@ -10,14 +10,21 @@ import { reasonOf } from './retry-policy.js';
  * missing attachment file, a body function that throws or never resolves)
  * fails once, the same way whichever transport is configured.
  * @param seconds - how long building may take (function bodies included); 0 for no limit.
+ * @param finalize - what is done to the bytes once built (DKIM signing), see `ManagerContext.finalize`.
  * @throws {MessageFailedError} with the reason, when the message cannot be built.
  */
-export async function buildOnce(message: Message, seconds: number): Promise<void> {
+export async function buildOnce(
+  message: Message,
+  seconds: number,
+  finalize?: (message: Message, bytes: Buffer) => Promise<Buffer>,
+): Promise<void> {
   if (builtBytes(message)) return;
   let bytes: Buffer;
   try {
     bytes = await bounded(
-      Promise.resolve().then(() => message.toBuffer()),
+      Promise.resolve()
+        .then(() => message.toBuffer())
+        .then((built) => (finalize ? finalize(message, built) : built)),
       seconds,
       () =>
         new MessageFailedError(`building the message took longer than ${seconds} s (a body function that never resolves?)`, {

@@ -23,6 +23,7 @@ import {
 import { assertHeaderName, checkedHeaders } from './header-checks.js';
 import type { Body, HeadersInput, MessageFields, Priority, RawMessageOptions, RawSource } from './message-fields.js';
 import { messageIdOf, RawContent } from './raw-content.js';
+import { isSplitSource, rememberSharedBody } from './split-source.js';
 
 export type { RawMessageOptions } from './message-fields.js';
 
@@ -78,6 +79,7 @@ export class Message {
     }
     const message = new Message();
     message.#raw = new RawContent(source);
+    if (isSplitSource(source)) rememberSharedBody(message, source);
     message.#sender = Address.parse(options.from, 'from');
     message.#to = AddressList.parse(options.to, 'to');
     if (options.retries !== undefined) message.retries = options.retries;

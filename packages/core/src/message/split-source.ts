@@ -25,3 +25,19 @@ export function isSplitSource(value: unknown): value is SplitSource {
 export function joinSplitSource(source: SplitSource): Buffer {
   return Buffer.concat([source.head, source.body]);
 }
+
+/** The body Buffer each message made from a {@link SplitSource} shares with others. */
+const sharedBodies = new WeakMap<object, Buffer>();
+
+/** Notes that `message` was made from `source`, so work on its body can be shared (the DKIM body hash). */
+export function rememberSharedBody(message: object, source: SplitSource): void {
+  sharedBodies.set(message, source.body);
+}
+
+/**
+ * The body Buffer `message` was made from, when it was made from a {@link SplitSource}.
+ * Its built bytes end with exactly these bytes unless something went wrong: check before relying on it.
+ */
+export function sharedBodyOf(message: object): Buffer | undefined {
+  return sharedBodies.get(message);
+}

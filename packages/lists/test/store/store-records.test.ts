@@ -23,7 +23,7 @@ describe.each(STORES)('the %s store', (_name, make) => {
   let fixture: StoreFixture;
   let store: ListStore;
   beforeEach(async () => {
-    fixture = make();
+    fixture = await make();
     store = fixture.store;
     await store.createList({ address: RED });
   });

@@ -54,6 +54,26 @@ export const MIGRATIONS: readonly string[] = [
      response text,
      PRIMARY KEY (post, member)
    );`,
+  // 2: bounce scores and confirmation tokens (control mail), keyed by list and lower-cased address; times in ms.
+  `CREATE TABLE bounce_scores (
+     list_id bigint NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+     address_key text NOT NULL,
+     score integer NOT NULL,
+     last_bounce_at bigint NOT NULL,
+     warnings integer NOT NULL DEFAULT 0,
+     last_warning_at bigint,
+     PRIMARY KEY (list_id, address_key)
+   );
+   CREATE TABLE pending_requests (
+     token text PRIMARY KEY,
+     list_id bigint NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+     action text NOT NULL,
+     address_key text NOT NULL,
+     address text NOT NULL,
+     name text,
+     expires_at bigint NOT NULL
+   );
+   CREATE INDEX pending_by_address ON pending_requests (list_id, action, address_key);`,
 ];
 
 /** An arbitrary constant: the advisory lock that makes concurrent starts migrate one at a time. */

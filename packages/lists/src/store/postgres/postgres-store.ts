@@ -2,6 +2,7 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import { type List, type ListSettings, parseList } from '../../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from '../errors.js';
 import { changedList, inBatches, listKey, settingsOf } from '../list-record.js';
+import { postgresRecords } from './postgres-records.js';
 import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from '../store.js';
 import { storeError } from './postgres-errors.js';
@@ -134,6 +135,7 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
   };
 
   return {
+    ...postgresRecords({ query, transaction, listId }),
     kind: 'postgres',
     server,
     pool,
