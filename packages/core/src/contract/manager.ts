@@ -23,6 +23,24 @@ export interface RetryEvent {
   delay: number;
 }
 
+/** One delivery attempt about to start, as told to the observer (for traces and metrics). */
+export interface AttemptInfo {
+  message: Message;
+  /** The transport's name. */
+  transport: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The destination domain whose limits apply. */
+  domain: string;
+}
+
+/** How an attempt ended. */
+export interface AttemptEnd {
+  outcome: 'delivered' | 'retry' | 'failed';
+  /** What the transport threw, when it failed. */
+  error?: unknown;
+}
+
 /** How a manager reports what it does; the Mailer turns this into events and counters. */
 export interface DeliveryObserver {
   transportCreated(): void;
@@ -31,6 +49,12 @@ export interface DeliveryObserver {
   retry(event: RetryEvent): void;
   /** A transport's `shutdown()` failed or timed out; logged and counted, never thrown into a delivery. */
   shutdownFailed?(error: unknown): void;
+  /** An attempt starts; the function returned is called once when it ends. */
+  attempt?(info: AttemptInfo): (end: AttemptEnd) => void;
+  /** A destination domain asked us to slow down: its rate is now `rate` per second (`first`: it was not throttled before). */
+  domainThrottled?(domain: string, rate: number, first: boolean): void;
+  /** A throttled domain is back at its configured rate. */
+  domainRestored?(domain: string): void;
 }
 
 /** What a manager is given besides its options. */
