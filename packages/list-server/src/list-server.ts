@@ -5,6 +5,7 @@ import { createLineLogger, type Logger, MailConfigurationError, Mailer, type Mai
 import { type ListStore, openStore } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { createHttpServer } from './http/http-server.js';
+import { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 import { createIntake } from './intake/smtp-intake.js';
 import { readSubmitters } from './intake/submitters.js';
 import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
@@ -54,6 +55,7 @@ export class ListServer {
   #mailer: Mailer | undefined;
   #smtp: SMTPServer | undefined;
   #http: Server | undefined;
+  #metrics: MetricsEndpoint | undefined;
   #abort = new AbortController();
   #worker: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -79,7 +81,11 @@ export class ListServer {
       } else await store.createList(settings as { address: string });
     }
     const spool = (this.#spool ??= await openSpool(this.settings.spool));
-    const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, { logger: this.#logger }).start());
+    const metrics = this.#metrics;
+    const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, {
+      logger: this.#logger,
+      ...(metrics && { telemetry: metrics.telemetry }),
+    }).start());
     return { store, spool, mailer };
   }
 
@@ -146,6 +152,7 @@ export class ListServer {
     const { smtp, http, hostname } = this.settings;
     const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
     const submitters = smtp.enabled && smtp.authUsers ? await readSubmitters(smtp.authUsers) : undefined;
+    if (http.enabled && http.metrics) this.#metrics ??= await createMetricsEndpoint();
     const { store, spool } = await this.#open();
     try {
       this.#unlock ??= await lockSpool(this.settings.spool);
@@ -180,7 +187,8 @@ export class ListServer {
       ports.smtp = (server.server.address() as AddressInfo).port;
     }
     if (http.enabled) {
-      const server = (this.#http = createHttpServer({ store, logger: this.#logger }));
+      const metrics = this.#metrics;
+      const server = (this.#http = createHttpServer({ store, logger: this.#logger, ...(metrics && { metrics }) }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(http.port, http.host, () => resolve());
@@ -214,6 +222,8 @@ export class ListServer {
     this.#worker = undefined;
     await this.#mailer?.stop();
     this.#mailer = undefined;
+    await this.#metrics?.shutdown();
+    this.#metrics = undefined;
     await this.#store?.close();
     this.#store = undefined;
     await this.#unlock?.();
