@@ -87,6 +87,8 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
       go: () => {
         job.admitted = true;
         enqueue(job, true);
+        // Handed straight to an idle worker, it left the count without a shift: room may have opened.
+        queue.wakeIfRoom();
       },
       cancel: () => book.reject(job, stoppedError()),
     });

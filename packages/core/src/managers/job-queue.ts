@@ -44,8 +44,13 @@ export class JobQueue {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    if (this.#roomHead < this.#roomWaiters.length && this.length + this.outside() < this.limit) this.#wakeOne();
+    this.wakeIfRoom();
     return job;
+  }
+
+  /** Wakes the next producer waiting for room, if there is room now (also when jobs counted by `outside()` left). */
+  wakeIfRoom(): void {
+    if (this.#roomHead < this.#roomWaiters.length && this.length + this.outside() < this.limit) this.#wakeOne();
   }
 
   /** Removes and returns every job. */
