@@ -9,7 +9,15 @@ import {
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createMock } from '@mailroom/transport-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DeliveryResult, DeliveryFailedError, Mailer, MessageFailedError, type TelemetryOptions } from '../src/index.js';
+import {
+  type DeliveryResult,
+  DeliveryFailedError,
+  Mailer,
+  MessageFailedError,
+  type TelemetryOptions,
+  TransportFailedError,
+  type TransportDefinition,
+} from '../src/index.js';
 import { testMessage } from './manager-fixtures.js';
 
 /** In-memory metrics and spans, as an SDK would set them up. */
@@ -111,6 +119,49 @@ describe('telemetry', () => {
     const { mailer } = await run({ enabled: true }, 5);
     expect(otel.spans().length).toBeGreaterThanOrEqual(5);
     expect(sum(await otel.points('mailroom.deliveries'))).toBe(mailer.stats.delivered);
+    await otel.shutdown();
+  });
+
+  it('counts throttling per domain, and marks the attempt span', async () => {
+    const otel = telemetryFixture();
+    let refusals = 0;
+    // busy.example answers 421 4.7.0 to its first two deliveries; calm.example never does.
+    const definition: TransportDefinition = {
+      name: 'scripted',
+      parseOptions: () => ({}),
+      create: () => ({
+        startup: async () => {},
+        shutdown: async () => {},
+        async deliver(message) {
+          if (String(message.smtpEnvelope.to[0]).endsWith('@busy.example') && refusals++ < 2) {
+            throw new TransportFailedError('421 4.7.0 slow down', { responseCode: 421, response: '421 4.7.0 slow down' });
+          }
+        },
+      }),
+    };
+    const mailer = new Mailer(
+      {
+        manager: { use: 'dynamic', workers: 1, backoff: 0, domains: { default: { rate: 1000, cooling: 0.05 } } },
+        transport: { use: definition },
+      },
+      { telemetry: { meterProvider: otel.meterProvider, tracerProvider: otel.tracerProvider } },
+    );
+    await mailer.start();
+    // One at a time, so that each 421 answers a delivery sent after the last halving.
+    for (let index = 0; index < 3; index += 1) {
+      await mailer.send(testMessage(index, { to: `m${index}@busy.example` }));
+      await mailer.send(testMessage(index, { to: `m${index}@calm.example` }));
+    }
+    await mailer.stop();
+    const throttles = await otel.points('mailroom.domain.throttles');
+    expect(throttles).toEqual([[{ 'mailroom.domain': 'busy.example' }, 2]]);
+    const throttledNow = await otel.points('mailroom.domain.throttled');
+    expect(throttledNow.map(([attributes]) => attributes['mailroom.domain'])).toEqual(['busy.example']);
+    const marked = otel.spans().filter((span) => span.attributes['mailroom.throttled'] === true);
+    expect(marked).toHaveLength(2);
+    expect(marked.every((span) => span.attributes['mailroom.outcome'] === 'retry' && span.attributes['error.type'] === 'ETRANSPORT')).toBe(
+      true,
+    );
     await otel.shutdown();
   });
 });
