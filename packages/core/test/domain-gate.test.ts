@@ -91,6 +91,7 @@ describe('per-domain limits: configuration', () => {
     ['domains.gmail.com.speed', 3, 'manager.domains.gmail.com.speed'],
     ['domains.rate', 3, 'manager.domains.rate'],
     ['domains.idle', 0, 'manager.domains.idle'],
+    ['domains.Example.ORG.cooling', 'soon', 'manager.domains.Example.ORG.cooling'],
   ])('refuses %s = %s naming %s', (key, value, named) => {
     const attempt = () => settings({ [key]: value });
     expect(attempt).toThrow(MailConfigurationError);

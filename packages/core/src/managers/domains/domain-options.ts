@@ -1,5 +1,5 @@
 import { MailConfigurationError } from '../../errors/configuration-error.js';
-import { option, parseSection } from '../../configuration/options-schema.js';
+import { describeUnknownValue, option, parseSection } from '../../configuration/options-schema.js';
 import type { ConfigSection } from '../../configuration/config-section.js';
 
 /** Limits for one recipient domain (or the defaults every other domain gets). */
@@ -39,7 +39,8 @@ const LIMIT_KEYS = Object.keys(limitShape);
  * @throws {MailConfigurationError} naming the full dotted key.
  */
 export function parseDomainSettings(section: ConfigSection, prefix: string): DomainSettings {
-  const byDomain = new Map<string, ConfigSection>();
+  // By domain in lower case: the spelling given (for error messages) and its keys.
+  const byDomain = new Map<string, { spelling: string; given: ConfigSection }>();
   let idle: unknown;
   for (const [key, value] of Object.entries(section)) {
     const rest = key.slice('domains.'.length);
@@ -48,26 +49,26 @@ export function parseDomainSettings(section: ConfigSection, prefix: string): Dom
       continue;
     }
     const dot = rest.lastIndexOf('.');
-    const domain = rest.slice(0, dot).toLowerCase();
+    const spelling = rest.slice(0, dot);
     const limit = rest.slice(dot + 1);
     if (dot <= 0 || !LIMIT_KEYS.includes(limit)) {
       throw new MailConfigurationError(`${prefix}${key}`, 'unknown key', {
         expected: `${prefix}domains.<domain>.${LIMIT_KEYS.join('|')} (or ${prefix}domains.default.*, ${prefix}domains.idle)`,
-        received: 'not shown',
+        received: describeUnknownValue(value),
       });
     }
-    const entry = byDomain.get(domain) ?? {};
-    entry[limit] = value;
-    byDomain.set(domain, entry);
+    const entry = byDomain.get(spelling.toLowerCase()) ?? { spelling, given: {} };
+    entry.given[limit] = value;
+    byDomain.set(spelling.toLowerCase(), entry);
   }
   const parseLimit = (domain: string, given: ConfigSection, base?: DomainLimit): DomainLimit => {
     const parsed = parseSection(limitShape, given, `${prefix}domains.${domain}.`);
     return base ? { ...base, ...Object.fromEntries(Object.keys(given).map((key) => [key, parsed[key as keyof DomainLimit]])) } : parsed;
   };
-  const defaults = parseLimit('default', byDomain.get('default') ?? {});
+  const defaults = parseLimit(byDomain.get('default')?.spelling ?? 'default', byDomain.get('default')?.given ?? {});
   byDomain.delete('default');
   const named = new Map<string, DomainLimit>();
-  for (const [domain, given] of byDomain) named.set(domain, parseLimit(domain, given, defaults));
+  for (const [domain, { spelling, given }] of byDomain) named.set(domain, parseLimit(spelling, given, defaults));
   const { idle: seconds } = parseSection({ idle: option.number(1).default(300) }, idle === undefined ? {} : { idle }, `${prefix}domains.`);
   return { defaults, named, idle: seconds };
 }
