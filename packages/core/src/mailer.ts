@@ -52,7 +52,7 @@ export interface MailerEvents {
   delivered: [result: DeliveryResult];
   retry: [event: RetryEvent];
   failed: [error: DeliveryFailedError<Message>];
-  /** A destination domain asked us to slow down. */
+  /** A destination domain asked us to slow down and its rate was halved (at most once per cooling period). */
   throttled: [event: ThrottleEvent];
   /** A throttled domain is back at its configured rate. */
   restored: [domain: string];
@@ -189,8 +189,9 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
         this.#shutdownFailures += 1;
       },
       ...(telemetry ? { attempt: (info: AttemptInfo) => telemetry.attempt(info) } : {}),
-      domainThrottled: (domain, rate, first) => {
+      domainThrottled: ({ domain, rate, halved, first }) => {
         telemetry?.throttled(domain, first);
+        if (!halved) return;
         logger.warn({ domain, rate }, 'destination domain throttling: rate halved');
         this.emit('throttled', { domain, rate });
       },

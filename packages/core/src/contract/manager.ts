@@ -41,6 +41,17 @@ export interface AttemptEnd {
   error?: unknown;
 }
 
+/** A throttling reply (421, 451, 4.7.x, 429) from a destination domain. */
+export interface DomainThrottle {
+  domain: string;
+  /** The domain's rate in force now, deliveries per second. */
+  rate: number;
+  /** This reply halved the rate (at most one reply per cooling period does). */
+  halved: boolean;
+  /** The domain was not throttled before this reply. */
+  first: boolean;
+}
+
 /** How a manager reports what it does; the Mailer turns this into events and counters. */
 export interface DeliveryObserver {
   transportCreated(): void;
@@ -51,8 +62,8 @@ export interface DeliveryObserver {
   shutdownFailed?(error: unknown): void;
   /** An attempt starts; the function returned is called once when it ends. */
   attempt?(info: AttemptInfo): (end: AttemptEnd) => void;
-  /** A destination domain asked us to slow down: its rate is now `rate` per second (`first`: it was not throttled before). */
-  domainThrottled?(domain: string, rate: number, first: boolean): void;
+  /** A destination domain answered with a throttling reply. */
+  domainThrottled?(event: DomainThrottle): void;
   /** A throttled domain is back at its configured rate. */
   domainRestored?(domain: string): void;
 }

@@ -47,7 +47,7 @@ export class MailerTelemetry {
       advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
     });
     this.#throttles = meter.createCounter('mailroom.domain.throttles', {
-      description: 'Throttling replies (421, 451, 4.7.x, 429) that halved a domain rate',
+      description: 'Throttling replies (421, 451, 4.7.x, 429) from a domain',
       unit: '{reply}',
     });
     this.#throttled = meter.createUpDownCounter('mailroom.domain.throttled', {

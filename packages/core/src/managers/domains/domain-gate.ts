@@ -1,3 +1,4 @@
+import type { DomainThrottle } from '../../contract/manager.js';
 import type { DomainSettings } from './domain-options.js';
 import { DomainState, type Waiter } from './domain-state.js';
 import { type GateClock, realClock } from './gate-clock.js';
@@ -5,8 +6,8 @@ import { isThrottleSignal } from './throttle-signal.js';
 
 /** What the gate tells its manager about throttling (for events and metrics). */
 export interface GateEvents {
-  /** `domain`'s rate was halved to `rate` deliveries per second (`first`: it was not throttled before). */
-  throttled?(domain: string, rate: number, first: boolean): void;
+  /** `domain` answered with a throttling reply (which may or may not have halved its rate). */
+  throttled?(event: DomainThrottle): void;
   /** `domain` is back at its configured rate. */
   restored?(domain: string): void;
 }
@@ -82,7 +83,8 @@ export class DomainGate {
     const now = this.clock.now();
     if (error !== undefined && isThrottleSignal(error)) {
       const first = !state.throttled;
-      if (state.halve(startedAt, now)) this.events.throttled?.(domain, state.rate, first);
+      const halved = state.halve(startedAt, now);
+      this.events.throttled?.({ domain, rate: state.rate, halved, first });
     }
     this.#pump(domain, state);
     this.#sweep(now);
@@ -97,6 +99,7 @@ export class DomainGate {
   snapshot(domain: string): DomainSnapshot | undefined {
     const state = this.#domains.get(domain);
     if (!state) return undefined;
+    if (state.restore(this.clock.now())) this.events.restored?.(domain);
     return {
       rate: state.rate,
       inFlight: state.inFlight,

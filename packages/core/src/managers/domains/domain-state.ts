@@ -54,12 +54,19 @@ export class DomainState {
     return ((starts.length - 1) * 1000) / span;
   }
 
-  /** Halves the rate for a throttling reply to a delivery started at `startedAt`; true when it did. */
+  /**
+   * Halves the rate for a throttling reply to a delivery started at `startedAt`;
+   * true when it did. At most once per cooling period: replies within it
+   * (a burst of 421s to the deliveries in flight, a receiver that answers 451
+   * now and then) only extend the cooling, so that the rate falls by half per
+   * period while the domain keeps refusing, not by half per reply.
+   */
   halve(startedAt: number, now: number): boolean {
     this.throttles += 1;
-    this.coolUntil = now + this.limit.cooling * 1000;
-    // Started before the last halving: sent at the old rate, which was already halved for.
-    if (startedAt < this.throttledAt) return false;
+    const cooling = this.limit.cooling * 1000;
+    this.coolUntil = now + cooling;
+    // Started before the last halving (sent at the old rate), or within the period: already halved for.
+    if (startedAt < this.throttledAt || now < this.throttledAt + cooling) return false;
     const current = this.rate > 0 ? this.rate : this.observedRate();
     if (!this.throttled) this.ceiling = this.limit.rate > 0 ? this.limit.rate : current;
     this.rate = Math.max(this.limit.minRate, current / 2, 1e-3);
