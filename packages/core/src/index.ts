@@ -9,7 +9,7 @@ export { redactDsn, sectionFromDsn } from './configuration/dsn.js';
 export { flattenConfig } from './configuration/flatten.js';
 export * from './errors/index.js';
 export { createLineLogger, LOG_LEVELS, type LogLevel, silentLogger } from './logger.js';
-export { Mailer, type MailerEvents, type MailerOptions } from './mailer.js';
+export { Mailer, type MailerEvents, type MailerOptions, type ThrottleEvent } from './mailer.js';
 export { DEFAULT_DKIM_HEADERS, type DkimAlgorithm, type DkimOptions } from './dkim/dkim-options.js';
 export type { MailerStats } from './mailer-stats.js';
 export type { AttachOptions, Attachment } from './message/attachment.js';
@@ -23,6 +23,11 @@ export { dynamicManager } from './managers/dynamic-manager.js';
 export { futuresManager } from './managers/futures-manager.js';
 export { immediateManager } from './managers/immediate-manager.js';
 export type { DynamicOptions, FuturesOptions, ImmediateOptions } from './managers/manager-options.js';
+// Per-destination-domain limits, for managers outside the core (BullMQ) to share.
+export { DomainGate, type DomainSnapshot, type GateEvents } from './managers/domains/domain-gate.js';
+export type { DomainLimit, DomainSettings } from './managers/domains/domain-options.js';
+export { domainOf, isThrottleSignal } from './managers/domains/throttle-signal.js';
+export type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export { failoverTransport, type MetaTransportOptions } from './transports/failover.js';
 export { roundRobinTransport } from './transports/roundrobin.js';
 

@@ -14,13 +14,24 @@ import { TransportFailedError } from './errors/transport-failed-error.js';
 import { type Logger, silentLogger } from './logger.js';
 import { coreManagers } from './managers/core-managers.js';
 import { shutdownQuietly, startTransport } from './managers/transport-slot.js';
-import type { DeliveryObserver, Manager, ManagerDefinition, RetryEvent, ShutdownOptions, TransportFactory } from './contract/manager.js';
+import type {
+  AttemptInfo,
+  DeliveryObserver,
+  Manager,
+  ManagerDefinition,
+  RetryEvent,
+  ShutdownOptions,
+  TransportFactory,
+} from './contract/manager.js';
 import type { MailerStats } from './mailer-stats.js';
 import type { MessageFields } from './message/message-fields.js';
 import { Message } from './message/message.js';
 import { sharedBodyOf } from './message/split-source.js';
 import { coreTransports } from './transports/core-transports.js';
 import type { TransportDefinition } from './contract/transport.js';
+import { createTelemetry } from './telemetry/create-telemetry.js';
+import type { MailerTelemetry } from './telemetry/mailer-telemetry.js';
+import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
 /** Options of the Mailer itself (not of its components). */
 export interface MailerOptions {
@@ -28,6 +39,15 @@ export interface MailerOptions {
   prefix?: string;
   /** Where the mailer, its manager and its transports log. @default silent */
   logger?: Logger;
+  /** OpenTelemetry metrics and traces; off unless set (see the operations guide). */
+  telemetry?: TelemetryOptions;
+}
+
+/** A destination domain slowed down (its rate halved) after a throttling reply. */
+export interface ThrottleEvent {
+  domain: string;
+  /** The domain's rate now, deliveries per second. */
+  rate: number;
 }
 
 /** The events a Mailer emits. */
@@ -35,6 +55,10 @@ export interface MailerEvents {
   delivered: [result: DeliveryResult];
   retry: [event: RetryEvent];
   failed: [error: DeliveryFailedError<Message>];
+  /** A destination domain asked us to slow down and its rate was halved (at most once per cooling period). */
+  throttled: [event: ThrottleEvent];
+  /** A throttled domain is back at its configured rate. */
+  restored: [domain: string];
 }
 
 /**
@@ -82,6 +106,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   #transportsCreated = 0;
   #shutdownFailures = 0;
   #transportName = '';
+  readonly #telemetryOptions: TelemetryOptions | undefined;
+  #telemetry: MailerTelemetry | undefined;
 
   /**
    * @param config - nested, dotted or mixed; see the configuration guide.
@@ -90,6 +116,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   constructor(config: MailerConfig = {}, options: MailerOptions = {}) {
     super();
     this.#logger = options.logger ?? silentLogger;
+    this.#telemetryOptions = options.telemetry;
     this.#config = parseMailerConfig(config, options.prefix ?? '');
     const { manager, transport } = this.#config;
     // Validate what can be checked without loading a package, so mistakes surface here.
@@ -142,6 +169,11 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     // What needs no connection is checked now (a missing maildir, a failover child not installed).
     await transportDefinition.check?.(transport.options);
     this.#transportName = transportDefinition.name;
+    this.#telemetry ??= await createTelemetry(this.#telemetryOptions, {
+      queued: () => this.stats.queued,
+      inFlight: () => this.#inFlight,
+    });
+    const telemetry = this.#telemetry;
     const logger = this.#logger;
     const factory: TransportFactory = {
       name: transportDefinition.name,
@@ -160,8 +192,21 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       shutdownFailed: () => {
         this.#shutdownFailures += 1;
       },
+      ...(telemetry ? { attempt: (info: AttemptInfo) => telemetry.attempt(info) } : {}),
+      domainThrottled: ({ domain, rate, halved, first }) => {
+        telemetry?.throttled(domain, first);
+        if (!halved) return;
+        logger.warn({ domain, rate }, 'destination domain throttling: rate halved');
+        this.emit('throttled', { domain, rate });
+      },
+      domainRestored: (domain) => {
+        telemetry?.restored(domain);
+        logger.info({ domain }, 'destination domain back at its configured rate');
+        this.emit('restored', domain);
+      },
       retry: (event) => {
         this.#retries += 1;
+        telemetry?.retried(factory.name);
         logger.warn({ id: event.message.id, attempt: event.attempt, delay: event.delay, err: String(event.error) }, 'retrying delivery');
         this.emit('retry', event);
       },
@@ -258,6 +303,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       (result) => {
         this.#pending -= 1;
         this.#delivered += 1;
+        this.#telemetry?.delivered(this.#transportName);
         this.emit('delivered', result);
         return result;
       },
@@ -265,6 +311,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
         this.#pending -= 1;
         if (!(error instanceof MailerNotRunningError)) {
           this.#failed += 1;
+          this.#telemetry?.failed(this.#transportName, error);
           this.#logger.error({ id: message.id, err: String(error) }, 'delivery failed');
           this.emit('failed', error as DeliveryFailedError<Message>);
         }

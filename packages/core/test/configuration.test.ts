@@ -167,6 +167,7 @@ describe('configuration shapes', () => {
           startupTimeout: 60,
           shutdownTimeout: 10,
           buildTimeout: 60,
+          domains: { defaults: { concurrency: 0, rate: 0, cooling: 60, minRate: 0.1 }, named: new Map(), idle: 300 },
         },
       ]);
       expect(transports[0]).toEqual({ success: 1, failure: 0, exhaustion: 0, latency: [1, 2], seed: 7, outcomes: [], outbox: false });

@@ -9,6 +9,7 @@ import { controlHandler } from './control/control-handler.js';
 import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 import { type Moderation, moderation } from './moderation/moderation.js';
 import { createHttpServer } from './http/http-server.js';
+import { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 import { createIntake } from './intake/smtp-intake.js';
 import { readSubmitters } from './intake/submitters.js';
 import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
@@ -59,6 +60,7 @@ export class ListServer {
   #mailer: Mailer | undefined;
   #smtp: SMTPServer | undefined;
   #http: Server | undefined;
+  #metrics: MetricsEndpoint | undefined;
   #abort = new AbortController();
   #worker: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -89,7 +91,11 @@ export class ListServer {
       } else await store.createList(settings as { address: string });
     }
     const spool = (this.#spool ??= await openSpool(this.settings.spool));
-    const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, { logger: this.#logger }).start());
+    const metrics = this.#metrics;
+    const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, {
+      logger: this.#logger,
+      ...(metrics && { telemetry: metrics.telemetry }),
+    }).start());
     return { store, spool, mailer };
   }
 
@@ -213,6 +219,7 @@ export class ListServer {
     const { smtp, http, hostname } = this.settings;
     const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
     const submitters = smtp.enabled && smtp.authUsers ? await readSubmitters(smtp.authUsers) : undefined;
+    if (http.enabled && http.metrics) this.#metrics ??= await createMetricsEndpoint();
     const { store, spool } = await this.#open();
     try {
       this.#unlock ??= await lockSpool(this.settings.spool);
@@ -247,7 +254,8 @@ export class ListServer {
       ports.smtp = (server.server.address() as AddressInfo).port;
     }
     if (http.enabled) {
-      const server = (this.#http = createHttpServer({ store, logger: this.#logger }));
+      const metrics = this.#metrics;
+      const server = (this.#http = createHttpServer({ store, logger: this.#logger, ...(metrics && { metrics }) }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(http.port, http.host, () => resolve());
@@ -281,6 +289,8 @@ export class ListServer {
     this.#worker = undefined;
     await this.#mailer?.stop();
     this.#mailer = undefined;
+    await this.#metrics?.shutdown();
+    this.#metrics = undefined;
     await this.#store?.close();
     this.#store = undefined;
     await this.#unlock?.();

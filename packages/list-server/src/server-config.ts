@@ -27,7 +27,8 @@ export interface ServerSettings {
     /** A submitters file for SMTP AUTH (after STARTTLS only). */
     authUsers?: string;
   };
-  http: { enabled: boolean; host: string; port: number };
+  /** `metrics`: serve Prometheus metrics at `/metrics` on this server. */
+  http: { enabled: boolean; host: string; port: number; metrics: boolean };
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
   archive: string[];
@@ -69,7 +70,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
 /**
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
- * `server.http.{enabled,host,port}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
+ * `server.http.{enabled,host,port,metrics}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
  * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
@@ -123,7 +124,12 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     'server.smtp.',
   );
   const http = parseSection(
-    { enabled: option.boolean().optional(), host: option.string().optional(), port: option.integer(0, 65535).optional() },
+    {
+      enabled: option.boolean().optional(),
+      host: option.string().optional(),
+      port: option.integer(0, 65535).optional(),
+      metrics: option.boolean().optional(),
+    },
     httpKeys,
     'server.http.',
   );
@@ -173,7 +179,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       ...(smtp['tls.cert'] !== undefined && { tls: { cert: smtp['tls.cert'], key: smtp['tls.key'] as string } }),
       ...(smtp['auth.users'] !== undefined && { authUsers: smtp['auth.users'] }),
     },
-    http: { enabled: http.enabled ?? true, host: http.host ?? '127.0.0.1', port: http.port ?? 8025 },
+    http: { enabled: http.enabled ?? true, host: http.host ?? '127.0.0.1', port: http.port ?? 8025, metrics: http.metrics ?? false },
     pipeline: {
       attempts: pipeline.attempts ?? 5,
       delay: pipeline.delay ?? 60,

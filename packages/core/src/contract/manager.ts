@@ -23,6 +23,35 @@ export interface RetryEvent {
   delay: number;
 }
 
+/** One delivery attempt about to start, as told to the observer (for traces and metrics). */
+export interface AttemptInfo {
+  message: Message;
+  /** The transport's name. */
+  transport: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The destination domain whose limits apply. */
+  domain: string;
+}
+
+/** How an attempt ended. */
+export interface AttemptEnd {
+  outcome: 'delivered' | 'retry' | 'failed';
+  /** What the transport threw, when it failed. */
+  error?: unknown;
+}
+
+/** A throttling reply (421, 451, 4.7.x, 429) from a destination domain. */
+export interface DomainThrottle {
+  domain: string;
+  /** The domain's rate in force now, deliveries per second. */
+  rate: number;
+  /** This reply halved the rate (at most one reply per cooling period does). */
+  halved: boolean;
+  /** The domain was not throttled before this reply. */
+  first: boolean;
+}
+
 /** How a manager reports what it does; the Mailer turns this into events and counters. */
 export interface DeliveryObserver {
   transportCreated(): void;
@@ -31,6 +60,12 @@ export interface DeliveryObserver {
   retry(event: RetryEvent): void;
   /** A transport's `shutdown()` failed or timed out; logged and counted, never thrown into a delivery. */
   shutdownFailed?(error: unknown): void;
+  /** An attempt starts; the function returned is called once when it ends. */
+  attempt?(info: AttemptInfo): (end: AttemptEnd) => void;
+  /** A destination domain answered with a throttling reply. */
+  domainThrottled?(event: DomainThrottle): void;
+  /** A throttled domain is back at its configured rate. */
+  domainRestored?(domain: string): void;
 }
 
 /** What a manager is given besides its options. */

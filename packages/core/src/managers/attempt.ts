@@ -15,7 +15,7 @@ import type { TransportSlot } from './transport-slot.js';
 export type AttemptOutcome =
   | { kind: 'delivered'; result: DeliveryResult }
   | { kind: 'failed'; error: DeliveryFailedError<Message> }
-  | { kind: 'retry'; delay: number };
+  | { kind: 'retry'; delay: number; error: unknown };
 
 /** Backoff settings shared by every manager. */
 export interface RetrySettings {
@@ -44,6 +44,21 @@ export async function attemptDelivery(
   job.attempts += 1;
   const { observer } = context;
   observer.attemptStarted();
+  const finish = observer.attempt?.({ message: job.message, transport: transportName, attempt: job.attempts, domain: job.domain });
+  const outcome = await attemptOnce(job, slot, transportName, context, settings, limiter);
+  finish?.({ outcome: outcome.kind, error: outcomeError(outcome) });
+  return outcome;
+}
+
+async function attemptOnce(
+  job: Job,
+  slot: TransportSlot,
+  transportName: string,
+  context: ManagerContext,
+  settings: RetrySettings,
+  limiter?: RateLimiter,
+): Promise<AttemptOutcome> {
+  const { observer } = context;
   try {
     await buildOnce(job.message, settings.buildTimeout, context.finalize);
     const transport = slot.current ?? (await slot.acquire());
@@ -68,10 +83,16 @@ export async function attemptDelivery(
     // The peer asked everyone to wait (a rate limit is per account): hold every worker, not only this one.
     if (retryAfter !== undefined) limiter?.hold(delay);
     observer.retry({ message: job.message, attempt: job.attempts, error, delay });
-    return { kind: 'retry', delay };
+    return { kind: 'retry', delay, error };
   } finally {
     observer.attemptEnded();
   }
+}
+
+/** The transport's error behind an outcome, if it failed (for the domain gate's throttle check). */
+export function outcomeError(outcome: AttemptOutcome): unknown {
+  if (outcome.kind === 'retry') return outcome.error;
+  return outcome.kind === 'failed' ? outcome.error.cause : undefined;
 }
 
 function failure(job: Job, reason: string, cause: unknown): DeliveryFailedError<Message> {

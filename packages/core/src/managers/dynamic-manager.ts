@@ -1,7 +1,9 @@
 import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
-import { attemptDelivery } from './attempt.js';
+import { attemptDelivery, outcomeError } from './attempt.js';
+import { DomainGate } from './domains/domain-gate.js';
+import { gateEvents } from './domains/gate-events.js';
 import { createJob, type Job } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
 import { JobQueue } from './job-queue.js';
@@ -20,9 +22,11 @@ type IdleWorker = (job: Job | undefined) => void;
  * (starvation), shutting its transport down.
  */
 export function createDynamicManager(options: DynamicOptions, transports: TransportFactory, context: ManagerContext): Manager {
-  let queue = new JobQueue(options.queue);
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
+  const gate = new DomainGate(options.domains, gateEvents(context.observer));
+  // Jobs parked by the gate count against the queue bound: a slow domain cannot make memory grow.
+  let queue = new JobQueue(options.queue, () => gate.parked);
   const workers = new Set<Promise<void>>();
   let idle: IdleWorker[] = [];
   let state: 'stopped' | 'running' | 'draining' = 'stopped';
@@ -52,18 +56,42 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
         const pending = nextJob();
         const job = pending instanceof Promise ? await pending : pending;
         if (!job) break;
+        if (!admit(job)) {
+          done -= 1; // parked for its domain: this worker takes the next job
+          continue;
+        }
         const wait = limiter.take();
         if (wait) await wait;
         if (isStopped()) {
+          gate.release(job.domain, gate.now());
           book.reject(job, stoppedError());
           break;
         }
+        const startedAt = gate.now();
         const outcome = await attemptDelivery(job, slot, transports.name, context, options, limiter);
+        gate.release(job.domain, startedAt, outcomeError(outcome));
         book.apply(job, outcome, enqueue);
       }
     } finally {
       await slot.discard();
     }
+  }
+
+  /** True when the job may go now; otherwise the gate parks it and hands it back, first in line, when its domain allows. */
+  function admit(job: Job): boolean {
+    if (job.admitted) {
+      job.admitted = false;
+      return true;
+    }
+    return gate.admit(job.domain, {
+      go: () => {
+        job.admitted = true;
+        enqueue(job, true);
+        // Handed straight to an idle worker, it left the count without a shift: room may have opened.
+        queue.wakeIfRoom();
+      },
+      cancel: () => book.reject(job, stoppedError()),
+    });
   }
 
   function spawn(): void {
@@ -74,13 +102,14 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
     workers.add(worker);
   }
 
-  function enqueue(job: Job): void {
+  function enqueue(job: Job, first = false): void {
     const waiter = idle.pop();
     if (waiter) {
       waiter(job);
       return;
     }
-    queue.push(job);
+    if (first) queue.unshift(job);
+    else queue.push(job);
     if (workers.size < options.workers) spawn();
   }
 
@@ -93,7 +122,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
   return {
     async startup() {
       book.resume();
-      queue = new JobQueue(options.queue);
+      queue = new JobQueue(options.queue, () => gate.parked);
       state = 'running';
     },
     ready() {
@@ -122,6 +151,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
       }
       state = 'stopped';
       limiter.release();
+      gate.cancelAll();
       queue.wakeAll();
       for (const job of queue.drain()) book.reject(job, stoppedError());
       book.cancelRetries();

@@ -2,7 +2,9 @@ import PQueue from 'p-queue';
 import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
-import { attemptDelivery } from './attempt.js';
+import { attemptDelivery, outcomeError } from './attempt.js';
+import { DomainGate } from './domains/domain-gate.js';
+import { gateEvents } from './domains/gate-events.js';
 import { createJob, type Job } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
 import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
@@ -24,18 +26,22 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
   let cancelled = false;
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
+  const gate = new DomainGate(options.domains, gateEvents(context.observer));
 
   async function run(job: Job): Promise<void> {
     if (cancelled) {
       book.reject(job, stoppedError());
       return;
     }
+    if (!admit(job)) return; // parked for its domain; queued again, first in line, when the domain allows
     const slot = free.pop() as TransportSlot;
     let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
+    const startedAt = gate.now();
     try {
       const wait = limiter.take();
       if (wait) await wait;
       if (cancelled) {
+        gate.release(job.domain, startedAt);
         book.reject(job, stoppedError());
         return;
       }
@@ -43,15 +49,30 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
     } finally {
       free.push(slot);
     }
+    gate.release(job.domain, startedAt, outcomeError(outcome));
     book.apply(job, outcome, enqueue);
   }
 
-  function enqueue(job: Job): void {
+  function admit(job: Job): boolean {
+    if (job.admitted) {
+      job.admitted = false;
+      return true;
+    }
+    return gate.admit(job.domain, {
+      go: () => {
+        job.admitted = true;
+        enqueue(job, 1);
+      },
+      cancel: () => book.reject(job, stoppedError()),
+    });
+  }
+
+  function enqueue(job: Job, priority = 0): void {
     if (!queue) {
       book.reject(job, stoppedError());
       return;
     }
-    void queue.add(() => run(job));
+    void queue.add(() => run(job), { priority });
   }
 
   async function ready(): Promise<void> {
@@ -83,6 +104,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
       queue = undefined;
       cancelled = true;
       limiter.release();
+      gate.cancelAll();
       book.cancelRetries();
       await book.whenIdle();
       await stopping?.onIdle();

@@ -1,7 +1,9 @@
 import type { DeliveryResult } from '../contract/delivery-result.js';
 import { MailerNotRunningError } from '../errors/mailer-not-running-error.js';
 import type { Message } from '../message/message.js';
-import { attemptDelivery } from './attempt.js';
+import { attemptDelivery, outcomeError } from './attempt.js';
+import { DomainGate } from './domains/domain-gate.js';
+import { gateEvents } from './domains/gate-events.js';
 import { createJob } from './job.js';
 import { JobBook, stoppedError } from './job-book.js';
 import type { Manager, ManagerContext, ManagerDefinition, TransportFactory } from '../contract/manager.js';
@@ -24,6 +26,7 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
   const isStopped = (): boolean => state === 'stopped';
   const book = new JobBook();
   const limiter = new RateLimiter(options.rate);
+  const gate = new DomainGate(options.domains, gateEvents(context.observer));
   // Retries waiting for their backoff; shutdown({ drain: false }) cuts them short.
   const sleepers = new Set<() => void>();
 
@@ -54,19 +57,26 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
     book.open();
     const current = slot as TransportSlot;
     for (;;) {
+      // Wait for the domain before taking the turn: a slow domain's call does not hold up the others'.
+      const admitted = await new Promise<boolean>((resolve) => {
+        if (gate.admit(job.domain, { go: () => resolve(true), cancel: () => resolve(false) })) resolve(true);
+      });
       const release = await takeTurn();
-      if (state === 'stopped') {
+      if (state === 'stopped' || !admitted) {
         release();
+        if (admitted) gate.release(job.domain, gate.now());
         book.reject(job, stoppedError());
         return promise;
       }
       let outcome: Awaited<ReturnType<typeof attemptDelivery>>;
+      const startedAt = gate.now();
       try {
         await limiter.take();
         outcome = await attemptDelivery(job, current, transports.name, context, options, limiter);
       } finally {
         release();
       }
+      gate.release(job.domain, startedAt, outcomeError(outcome));
       if (outcome.kind !== 'retry') {
         book.apply(job, outcome, () => {});
         return promise;
@@ -90,6 +100,7 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
       if (!drain) {
         for (const wake of [...sleepers]) wake();
         limiter.release();
+        gate.cancelAll();
       }
       await book.whenIdle();
       state = 'stopped';

@@ -10,7 +10,14 @@ export class JobQueue {
   #roomWaiters: (() => void)[] = [];
   #roomHead = 0;
 
-  constructor(private readonly limit: number) {}
+  /**
+   * @param limit - most jobs waiting, counting `outside()` too.
+   * @param outside - jobs waiting elsewhere that count against the bound (parked by the domain gate).
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly outside: () => number = () => 0,
+  ) {}
 
   get length(): number {
     return this.#items.length - this.#head;
@@ -18,6 +25,14 @@ export class JobQueue {
 
   push(job: Job): void {
     this.#items.push(job);
+  }
+
+  /** Puts a job at the front (one the domain gate admitted after parking it: it waited its turn already). */
+  unshift(job: Job): void {
+    if (this.#head > 0) {
+      this.#head -= 1;
+      this.#items[this.#head] = job;
+    } else this.#items.unshift(job);
   }
 
   shift(): Job | undefined {
@@ -29,8 +44,13 @@ export class JobQueue {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    if (this.#roomHead < this.#roomWaiters.length && this.length < this.limit) this.#wakeOne();
+    this.wakeIfRoom();
     return job;
+  }
+
+  /** Wakes the next producer waiting for room, if there is room now (also when jobs counted by `outside()` left). */
+  wakeIfRoom(): void {
+    if (this.#roomHead < this.#roomWaiters.length && this.length + this.outside() < this.limit) this.#wakeOne();
   }
 
   /** Removes and returns every job. */
@@ -43,7 +63,7 @@ export class JobQueue {
 
   /** Resolves when the queue has room for one more job. */
   room(): Promise<void> | undefined {
-    if (this.length < this.limit && this.#roomHead >= this.#roomWaiters.length) return undefined;
+    if (this.length + this.outside() < this.limit && this.#roomHead >= this.#roomWaiters.length) return undefined;
     return new Promise((resolve) => this.#roomWaiters.push(resolve));
   }
 

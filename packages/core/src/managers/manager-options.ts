@@ -1,5 +1,6 @@
 import { option, parseSection } from '../configuration/options-schema.js';
 import type { ConfigSection } from '../configuration/config-section.js';
+import { type DomainSettings, parseDomainSettings, splitDomainKeys } from './domains/domain-options.js';
 
 /** Options every built-in manager understands. */
 export const commonManagerShape = {
@@ -41,6 +42,8 @@ export interface ImmediateOptions {
   shutdownTimeout: number;
   /** Seconds building a message may take; 0 for no limit. @default 60 */
   buildTimeout: number;
+  /** Per-destination-domain limits (`manager.domains.<domain>.concurrency|rate|cooling|minRate`, `manager.domains.default.*`). */
+  domains: DomainSettings;
 }
 
 /** Parsed options of the Futures manager. */
@@ -60,22 +63,29 @@ export interface DynamicOptions extends FuturesOptions {
 }
 
 export function parseImmediateOptions(section: ConfigSection, prefix = 'manager.'): ImmediateOptions {
-  return parseSection(commonManagerShape, section, prefix);
+  const { domains, rest } = splitDomainKeys(section);
+  return { ...parseSection(commonManagerShape, rest, prefix), domains: parseDomainSettings(domains, prefix) };
 }
 
 export function parseFuturesOptions(section: ConfigSection, prefix = 'manager.'): FuturesOptions {
-  return parseSection({ ...queueingShape, workers: option.integer(1, 10_000).default(1) }, section, prefix);
+  const { domains, rest } = splitDomainKeys(section);
+  return {
+    ...parseSection({ ...queueingShape, workers: option.integer(1, 10_000).default(1) }, rest, prefix),
+    domains: parseDomainSettings(domains, prefix),
+  };
 }
 
 export function parseDynamicOptions(section: ConfigSection, prefix = 'manager.'): DynamicOptions {
-  return parseSection(
+  const { domains, rest } = splitDomainKeys(section);
+  const parsed = parseSection(
     {
       ...queueingShape,
       workers: option.integer(1, 10_000).default(10),
       divisor: option.integer(1).default(10),
       timeout: option.number(0).default(60),
     },
-    section,
+    rest,
     prefix,
   );
+  return { ...parsed, domains: parseDomainSettings(domains, prefix) };
 }

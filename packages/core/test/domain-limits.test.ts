@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { Mailer, type TransportDefinition } from '../src/index.js';
+import { testMessage } from './manager-fixtures.js';
+
+/** A transport that records, per destination domain, how many deliveries were under way at once. */
+function probe(milliseconds: number) {
+  const inFlight = new Map<string, number>();
+  const most = new Map<string, number>();
+  const order: string[] = [];
+  const definition: TransportDefinition = {
+    name: 'probe',
+    parseOptions: () => ({}),
+    create: () => ({
+      startup: async () => {},
+      shutdown: async () => {},
+      async deliver(message) {
+        const domain = String(message.smtpEnvelope.to[0]).split('@')[1] as string;
+        const now = (inFlight.get(domain) ?? 0) + 1;
+        inFlight.set(domain, now);
+        most.set(domain, Math.max(most.get(domain) ?? 0, now));
+        await new Promise((resolve) => setTimeout(resolve, milliseconds));
+        inFlight.set(domain, (inFlight.get(domain) ?? 1) - 1);
+        order.push(domain);
+      },
+    }),
+  };
+  return { definition, most, order };
+}
+
+describe.each(['dynamic', 'futures'] as const)('per-domain concurrency on the %s manager', (manager) => {
+  it('caps one domain across workers and lets the others use the rest', async () => {
+    const { definition, most, order } = probe(5);
+    const mailer = new Mailer({
+      manager: { use: manager, workers: 8, domains: { 'capped.example': { concurrency: 2 } } },
+      transport: { use: definition },
+    });
+    await mailer.start();
+    const sends = [];
+    for (let index = 0; index < 24; index += 1) {
+      sends.push(mailer.send(testMessage(index, { to: `m${index}@capped.example` })));
+      sends.push(mailer.send(testMessage(index, { to: `m${index}@open.example` })));
+    }
+    await Promise.all(sends);
+    await mailer.stop();
+    expect(order.filter((domain) => domain === 'capped.example')).toHaveLength(24);
+    expect(most.get('capped.example')).toBe(2);
+    // The workers the capped domain cannot use went to the other one: it was not held up behind it.
+    expect(most.get('open.example')).toBeGreaterThan(2);
+    expect(order.lastIndexOf('open.example')).toBeLessThan(order.lastIndexOf('capped.example'));
+  });
+});
+
+describe('per-domain rate', () => {
+  it('a slow domain parked in the dynamic queue counts against its bound, and every message is delivered in order', async () => {
+    const { definition, order } = probe(0);
+    const mailer = new Mailer({
+      manager: { use: 'dynamic', workers: 2, queue: 5, domains: { 'slow.example': { rate: 200 } } },
+      transport: { use: definition },
+    });
+    await mailer.start();
+    const delivered: string[] = [];
+    const sends = [];
+    for (let index = 0; index < 30; index += 1) {
+      const { result } = await mailer.submit(testMessage(index, { to: `m${index}@slow.example` }));
+      sends.push(result.then((value) => delivered.push(value.message.smtpEnvelope.to[0] as string)));
+      // The queue bound holds: never more than 5 waiting, parked ones included.
+      expect(mailer.stats.queued).toBeLessThanOrEqual(5 + 2);
+    }
+    await Promise.all(sends);
+    await mailer.stop();
+    expect(order).toHaveLength(30);
+    expect(delivered).toEqual(Array.from({ length: 30 }, (_, index) => `m${index}@slow.example`));
+  });
+});
