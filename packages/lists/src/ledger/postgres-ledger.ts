@@ -1,45 +1,7 @@
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
 import { PostNotFoundError } from './errors.js';
-import type { DeliveryOutcome, Ledger, LedgerMember, NewPost, PostRecord, PostState } from './ledger.js';
-
-const CODE = { pending: 0, sent: 1, failed: 2, skipped: 3 } as const;
-
-interface PostRow {
-  seq: number;
-  id: string;
-  list: string;
-  state: PostState;
-  message_id: string;
-  up_to: number;
-  cursor: number;
-  total: number;
-  pending: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toRecord(row: PostRow): PostRecord {
-  return {
-    id: row.id,
-    list: row.list,
-    state: row.state,
-    messageId: row.message_id,
-    upTo: row.up_to,
-    cursor: row.cursor,
-    total: row.total,
-    counts: { pending: row.pending, sent: row.sent, failed: row.failed, skipped: row.skipped },
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.error !== null && { error: row.error }),
-  };
-}
-
-const POST_COLUMNS =
-  'seq, id, list, state, message_id, up_to, cursor, total, pending, sent, failed, skipped, error, created_at, updated_at';
+import type { DeliveryOutcome, Ledger, LedgerMember, NewPost, PostRecord } from './ledger.js';
+import { CODE, POST_COLUMNS, type PostRow, toRecord } from './post-row.js';
 
 /** Settles the pending rows among the outcomes and moves the post's counts by what changed: one statement. */
 const SETTLE = `

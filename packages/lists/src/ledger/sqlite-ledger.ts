@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { PostNotFoundError } from './errors.js';
-import type { DeliveryOutcome, Ledger, LedgerMember, NewPost, PostRecord, PostState } from './ledger.js';
+import type { DeliveryOutcome, Ledger, LedgerMember, NewPost } from './ledger.js';
+import { CODE, POST_COLUMNS, type PostRow, toRecord } from './post-row.js';
 
 /**
  * Posts, and one row per member per post keyed by the member's integer position
@@ -35,46 +36,8 @@ CREATE TABLE IF NOT EXISTS ledger_deliveries (
 ) WITHOUT ROWID;
 `;
 
-const CODE = { pending: 0, sent: 1, failed: 2, skipped: 3 } as const;
 /** Rows per multi-row statement: one native call instead of a hundred. */
 const CHUNK = 100;
-
-interface PostRow {
-  seq: number;
-  id: string;
-  list: string;
-  state: PostState;
-  message_id: string;
-  up_to: number;
-  cursor: number;
-  total: number;
-  pending: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toRecord(row: PostRow): PostRecord {
-  return {
-    id: row.id,
-    list: row.list,
-    state: row.state,
-    messageId: row.message_id,
-    upTo: row.up_to,
-    cursor: row.cursor,
-    total: row.total,
-    counts: { pending: row.pending, sent: row.sent, failed: row.failed, skipped: row.skipped },
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.error !== null && { error: row.error }),
-  };
-}
-
-const POST_COLUMNS =
-  'seq, id, list, state, message_id, up_to, cursor, total, pending, sent, failed, skipped, error, created_at, updated_at';
 
 /**
  * The ledger in an SQLite database (the store's own): prepared statements, multi-row
