@@ -36,6 +36,26 @@ export interface MemberUpdate {
   disabledReason?: string;
 }
 
+/**
+ * The member `changes` make of `member` (a new object): what every store writes on
+ * `updateMember`. Name and fields are validated as on add.
+ * @throws {MailConfigurationError} naming the member field that is not valid.
+ */
+export function applyMemberUpdate(member: Member, changes: MemberUpdate): Member {
+  const next: Member = { ...member };
+  if (changes.name === null) delete next.name;
+  else if (changes.name !== undefined) next.name = changes.name;
+  if (changes.fields === null) delete next.fields;
+  else if (changes.fields !== undefined) next.fields = { ...changes.fields };
+  if (changes.enabled !== undefined) {
+    next.enabled = changes.enabled;
+    if (changes.enabled) delete next.disabledReason;
+  }
+  if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
+  parseMemberInput(next, 'member');
+  return next;
+}
+
 /** The key that makes addresses unique per list: the whole address lower-cased. */
 export function memberKey(address: string): string {
   return address.trim().toLowerCase();

@@ -2,7 +2,7 @@ import { type List, type ListSettings, parseList } from '../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
 import { changedList, inBatches, listKey } from './list-record.js';
 import type { BounceRecord } from './bounce-record.js';
-import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
+import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import type { PendingRequest } from './pending-request.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
@@ -128,18 +128,7 @@ export function createMemoryStore(): ListStore {
     async updateMember(address, member, changes: MemberUpdate) {
       const found = need(address).byKey.get(memberKey(member));
       if (!found) throw new MemberNotFoundError(address, member);
-      const next: Member = { ...found.member };
-      if (changes.name === null) delete next.name;
-      else if (changes.name !== undefined) next.name = changes.name;
-      if (changes.fields === null) delete next.fields;
-      else if (changes.fields !== undefined) next.fields = { ...changes.fields };
-      if (changes.enabled !== undefined) {
-        next.enabled = changes.enabled;
-        if (changes.enabled) delete next.disabledReason;
-      }
-      if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
-      // Validate name and fields the same way as on add.
-      parseMemberInput(next, 'member');
+      const next = applyMemberUpdate(found.member, changes);
       found.member = next;
       return copy(next);
     },

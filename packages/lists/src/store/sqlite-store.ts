@@ -5,7 +5,7 @@ import { type List, type ListSettings, parseList } from '../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from './errors.js';
 import { changedList, inBatches, listKey, settingsOf } from './list-record.js';
 import type { BounceRecord } from './bounce-record.js';
-import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
+import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import { migrateStore } from './sqlite-schema.js';
 import type { PendingAction, PendingRequest } from './pending-request.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
@@ -220,17 +220,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     async updateMember(address, member, changes: MemberUpdate) {
       const row = statements.member.get(listId(address), memberKey(member));
       if (!row) throw new MemberNotFoundError(address, member);
-      const next = toMember(row);
-      if (changes.name === null) delete next.name;
-      else if (changes.name !== undefined) next.name = changes.name;
-      if (changes.fields === null) delete next.fields;
-      else if (changes.fields !== undefined) next.fields = { ...changes.fields };
-      if (changes.enabled !== undefined) {
-        next.enabled = changes.enabled;
-        if (changes.enabled) delete next.disabledReason;
-      }
-      if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
-      parseMemberInput(next, 'member');
+      const next = applyMemberUpdate(toMember(row), changes);
       statements.updateMember.run(
         next.name ?? null,
         next.fields ? JSON.stringify(next.fields) : null,

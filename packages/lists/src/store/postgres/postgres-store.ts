@@ -3,7 +3,7 @@ import { type List, type ListSettings, parseList } from '../../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from '../errors.js';
 import { changedList, inBatches, listKey, settingsOf } from '../list-record.js';
 import { postgresRecords } from './postgres-records.js';
-import { type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
+import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from '../store.js';
 import { storeError } from './postgres-errors.js';
 import { migrate } from './postgres-schema.js';
@@ -221,17 +221,7 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
       return transaction(async (client) => {
         const row = await memberRow(address, member, client, 'FOR UPDATE OF m');
         if (!row) throw new MemberNotFoundError(address, member);
-        const next = toMember(row);
-        if (changes.name === null) delete next.name;
-        else if (changes.name !== undefined) next.name = changes.name;
-        if (changes.fields === null) delete next.fields;
-        else if (changes.fields !== undefined) next.fields = { ...changes.fields };
-        if (changes.enabled !== undefined) {
-          next.enabled = changes.enabled;
-          if (changes.enabled) delete next.disabledReason;
-        }
-        if (!next.enabled && changes.disabledReason !== undefined) next.disabledReason = changes.disabledReason;
-        parseMemberInput(next, 'member');
+        const next = applyMemberUpdate(toMember(row), changes);
         await client.query('UPDATE members SET name = $1, fields = $2, enabled = $3, disabled_reason = $4 WHERE id = $5', [
           next.name ?? null,
           next.fields ? JSON.stringify(next.fields) : null,
