@@ -157,7 +157,9 @@ const localPart = fc
   .array(atom, { minLength: 1, maxLength: 3 })
   .map((atoms) => atoms.join('.'))
   .filter((local) => local.length <= 64);
-const asciiLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+// No `xn--` label (nor any with hyphens at 3 and 4, reserved by RFC 5891): in a Unicode domain,
+// `xn--q` is read as punycode that does not decode, and core rightly refuses the domain.
+const asciiLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/).filter((label) => !/^..--/.test(label));
 const unicodeLabel = fc.string({ unit: fc.constantFrom(...'abcxyzäöüéñßжщ日本中'), minLength: 1, maxLength: 8 });
 const domain = fc
   .tuple(fc.array(fc.oneof(asciiLabel, unicodeLabel), { minLength: 1, maxLength: 3 }), fc.constantFrom('org', 'de', 'com', 'jp'))
