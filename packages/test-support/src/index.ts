@@ -15,6 +15,15 @@ export {
   tlsFixture,
 } from './smtp-sink.js';
 export { removeFolder, temporaryFolder } from './temporary-folder.js';
-export { builtPackageExists, runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
+export {
+  builtPackageExists,
+  runTransportWorker,
+  runWorkerProcess,
+  type TransportWorkerJob,
+  type TransportWorkerReport,
+  type WorkerProcessOptions,
+  workerBody,
+} from './worker-process.js';
+export { mountTmpfs, unmountTmpfs } from './tmpfs.js';
 export { POSTGRES_BIN, postgresAvailable, startPostgres, type TestPostgres } from './postgres-server.js';
 export { type DkimTestKey, type DkimVerdict, dkimTestKey, type TxtRecords, txtResolver, verifyDkim } from './dkim-keys.js';

@@ -46,3 +46,39 @@ export function builtPackageExists(packageFolder: string): boolean {
   }
   return built;
 }
+
+/** What one transport worker process reports (see {@link runTransportWorker}). */
+export interface TransportWorkerReport {
+  worker: number;
+  delivered: number;
+  failures: { name: string; message: string; code?: string }[];
+}
+
+/** One transport worker's job: `count` messages through `transport` (a package name) from `lanes` loops. */
+export interface TransportWorkerJob {
+  /** The transport package the child imports, built: `@mailroom/transport-maildir`. */
+  transport: string;
+  /** The transport's options section. */
+  section: Record<string, unknown>;
+  /** This worker's number, in its messages' From and Subject. */
+  worker: number;
+  count: number;
+  lanes?: number;
+}
+
+const TRANSPORT_WORKER = join(import.meta.dirname, '..', 'fixtures', 'transport-worker.mjs');
+
+/**
+ * Runs the shared transport worker (`fixtures/transport-worker.mjs`) in a child
+ * Node process: it delivers `job.count` messages with the built transport and
+ * reports what it delivered and what failed. Message `index` of worker `worker`
+ * has the subject `process <worker> message <index>` and the body {@link workerBody}.
+ */
+export function runTransportWorker(job: TransportWorkerJob, options: WorkerProcessOptions = {}): Promise<TransportWorkerReport> {
+  return runWorkerProcess<TransportWorkerReport>(TRANSPORT_WORKER, job, options);
+}
+
+/** The plain body of message `index` of worker `worker` sent by {@link runTransportWorker}: with lines mboxrd must quote. */
+export function workerBody(worker: number, index: number): string {
+  return `Body of ${worker}/${index}\nFrom the worker, a line mboxrd must quote.\n>From one quoted already.\n${'x'.repeat(index % 300)}\n`;
+}

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryFailedError, Mailer, Message, TransportFailedError } from '@mailroom/core';
-import { runWorkerProcess, temporaryFolder } from '@mailroom/test-support';
+import { runWorkerProcess, mountTmpfs, temporaryFolder, unmountTmpfs } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import maildir from '../src/index.js';
@@ -11,17 +11,6 @@ import { builtPackageExists } from './processes.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
-
-/** Mounts a tmpfs of `size` at `path`; false (with a message) where this machine does not allow it. */
-function mountTmpfs(path: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', path], { stdio: 'pipe' });
-    return true;
-  } catch (error) {
-    process.stderr.write(`SKIPPING the full-disk test: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})\n`);
-    return false;
-  }
-}
 
 /** A message of about `size` bytes, with a body whose last line proves it is complete. */
 function bigMessage(index: number, size: number): Message {
@@ -40,7 +29,7 @@ describe.runIf(isRoot)('a full disk (a real 256 KiB tmpfs)', () => {
     mounted = mountTmpfs(root, '256k');
   });
   afterAll(async () => {
-    if (mounted) execFileSync('umount', [root]);
+    if (mounted) unmountTmpfs(root);
     await rm(root, { recursive: true, force: true });
   });
 

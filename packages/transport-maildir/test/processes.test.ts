@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { temporaryFolder } from '@mailroom/test-support';
+import { temporaryFolder, workerBody } from '@mailroom/test-support';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filesIn, startedTransport } from './helpers.js';
@@ -36,7 +36,7 @@ describe.runIf(builtPackageExists())('several processes, one maildir', () => {
       const parsed = await simpleParser(data);
       const [, worker, index] = /^process (\d+) message (\d+)$/.exec(parsed.subject ?? '') ?? [];
       // Complete: the body's last line (the filler) is there in full.
-      expect(parsed.text).toBe(`Body of ${worker}/${index}\nFrom the worker, with a From line.\n${'x'.repeat(Number(index) % 300)}\n`);
+      expect(parsed.text).toBe(workerBody(Number(worker), Number(index)));
       seen.add(`${worker}/${index}`);
     }
     expect(seen).toEqual(expected);

@@ -1,23 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Message, TransportFailedError } from '@mailroom/core';
-import { temporaryFolder } from '@mailroom/test-support';
+import { mountTmpfs, temporaryFolder, unmountTmpfs } from '@mailroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMbox, startedTransport } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
-
-/** Mounts a tmpfs of `size` at `path`; false (with a message) where this machine does not allow it. */
-function mountTmpfs(path: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', path], { stdio: 'pipe' });
-    return true;
-  } catch (error) {
-    process.stderr.write(`SKIPPING the full-disk test: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})\n`);
-    return false;
-  }
-}
 
 function bigMessage(index: number, size: number): Message {
   const body = `${'From a line of filler that mboxrd quotes\n'.repeat(Math.ceil(size / 42))}end of message ${index}\n`;
@@ -35,7 +23,7 @@ describe.runIf(isRoot)('a full disk (a real 256 KiB tmpfs)', () => {
     mounted = mountTmpfs(root, '256k');
   });
   afterAll(async () => {
-    if (mounted) execFileSync('umount', [root]);
+    if (mounted) unmountTmpfs(root);
     await rm(root, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { temporaryFolder } from '@mailroom/test-support';
+import { temporaryFolder, workerBody } from '@mailroom/test-support';
 import { requireBinary } from '@mailroom/transport-test-suite';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,9 +34,7 @@ async function deliverFromProcesses(each: number, withFormail: boolean): Promise
     const parsed = await simpleParser(entry.content);
     const [, worker, index] = /^process (\d+) message (\d+)$/.exec(parsed.subject ?? '') ?? [];
     expect(entry.sender).toBe(`worker${worker}@example.org`);
-    expect(parsed.text).toBe(
-      `Body of ${worker}/${index}\nFrom the worker, a line mboxrd must quote.\n>From one quoted already.\n${'x'.repeat(Number(index) % 300)}\n`,
-    );
+    expect(parsed.text).toBe(workerBody(Number(worker), Number(index)));
     seen.add(`${worker}/${index}`);
   }
   expect(seen.size).toBe(PROCESSES * each);
