@@ -112,6 +112,15 @@ async function attempt(config: MailerConfig, seen: Capture, mail = message()): P
   }
 }
 
+/** `mailer.verify()` with `config`: the credential check, whose errors are searched like a send's. */
+async function verifyAttempt(config: MailerConfig, seen: Capture, prefix?: string): Promise<void> {
+  try {
+    await new Mailer(config, { logger: seen.logger, ...(prefix ? { prefix } : {}) }).verify();
+  } catch (error) {
+    seen.errors.push(error);
+  }
+}
+
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createTcpServer();
@@ -282,6 +291,14 @@ describe('the secret sweep', () => {
     },
     {
       transport: 'smtp',
+      title: 'verify, auth refused, under a prefix, debug log',
+      run: (seen) => {
+        const section = smtpAt(() => smtpPort, { 'transport.debug': true });
+        return verifyAttempt(Object.fromEntries(Object.entries(section).map(([key, value]) => [`mail.${key}`, value])), seen, 'mail.');
+      },
+    },
+    {
+      transport: 'smtp',
       title: 'unreachable server',
       run: (seen) =>
         attempt(
@@ -400,6 +417,22 @@ describe('the secret sweep', () => {
       run: (seen) => attempt({ transport: `sendgrid://${SECRET}@default` }, seen),
     },
     { transport: 'sendgrid', title: 'unknown key apikey', run: sendgridWith('drop', { 'transport.apikey': SECRET }) },
+    {
+      transport: 'sendgrid',
+      title: 'verify, key refused (401)',
+      run: (seen) => {
+        sendgridMode = { status: 401, body: { errors: [{ message: 'The provided authorization grant is invalid', field: null }] } };
+        return verifyAttempt({ 'transport.use': 'sendgrid', 'transport.key': SECRET, 'transport.baseUrl': sendgrid.url }, seen);
+      },
+    },
+    {
+      transport: 'sendgrid',
+      title: 'verify, connection dropped',
+      run: (seen) => {
+        sendgridMode = 'drop';
+        return verifyAttempt({ 'transport.use': 'sendgrid', 'transport.key': SECRET, 'transport.baseUrl': sendgrid.url }, seen);
+      },
+    },
     // SES
     { transport: 'ses', title: 'signature refused (403)', run: sesWith(sesError(403, 'SignatureDoesNotMatch')) },
     { transport: 'ses', title: 'provider error (500)', run: sesWith(sesError(500, 'InternalFailure')) },
@@ -416,6 +449,23 @@ describe('the secret sweep', () => {
       run: (seen) => attempt({ transport: `ses://AKIDSWEEP:${SECRET}@eu-west-1` }, seen),
     },
     { transport: 'ses', title: 'unknown key secret_key', run: sesWith('drop', { 'transport.secret_key': SECRET }) },
+    {
+      transport: 'ses',
+      title: 'verify, signature refused (403)',
+      run: (seen) => {
+        sesMode = sesError(403, 'InvalidSignatureException');
+        const config = { 'transport.use': 'ses', 'transport.region': 'eu-west-1', 'transport.id': 'AKIDSWEEP', 'transport.key': SECRET };
+        return verifyAttempt({ ...config, 'transport.endpoint': ses.url, 'transport.attempts': 1 }, seen);
+      },
+    },
+    {
+      transport: 'ses',
+      title: 'verify, unreachable endpoint',
+      run: (seen) => {
+        const config = { 'transport.use': 'ses', 'transport.region': 'eu-west-1', 'transport.id': 'AKIDSWEEP', 'transport.key': SECRET };
+        return verifyAttempt({ ...config, 'transport.endpoint': `http://127.0.0.1:${closed}`, 'transport.attempts': 1 }, seen);
+      },
+    },
     // sendmail
     {
       transport: 'sendmail',

@@ -27,7 +27,6 @@ export function createProgram(): Command {
   registerPost(program);
   registerServe(program);
   registerModerate(program);
-  // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
   registerListDemo(program);
   registerWorker(program);
   return program;

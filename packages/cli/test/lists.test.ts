@@ -65,7 +65,9 @@ describe.runIf(built)('mailroom lists and post', () => {
     expect(bad.stderr).toMatch(/list\.unsubscribeUrl/);
     expect(bad.stderr).not.toContain('hunter2');
     const limit = await mailroom(dir, ['lists', 'members', 'red@lists.example.org', '--limit', 'abc']);
-    expect(limit).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit expects a whole number') });
+    expect(limit).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number of at least 1; got "abc"') });
+    const batch = await mailroom(dir, ['lists', 'create', 'blue@lists.example.org', '--batch-size', '0']);
+    expect(batch).toMatchObject({ code: 2, stderr: expect.stringContaining('--batch-size must be a whole number of at least 1; got "0"') });
     // Nothing listens on port 1: the store is unavailable, named without its password.
     const store = await mailroom(dir, ['lists', 'show', '--store', 'postgres://u:secret@127.0.0.1:1/lists?connect_timeout=2']);
     expect(store.code).toBe(2);

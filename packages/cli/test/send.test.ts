@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
+import { HttpFake, removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { runSend, SEND_EXIT, type SendIo, type SendOptions } from '../src/commands/send.js';
 
 let sink: SmtpSink;
@@ -172,6 +172,31 @@ describe('mailroom send --verify', () => {
     const missing = await send({ set: ['transport.use=maildir', `transport.directory=${join(folder, 'no-such-maildir')}`], verify: true });
     expect(missing.code).toBe(SEND_EXIT.usage);
     expect(missing.err.at(-1)).toMatch(/transport\.directory.*does not exist/);
+  });
+
+  it('proves an HTTP API key with one call: SendGrid accepts the good key (exit 0), refuses a bad one (exit 2, the key never shown)', async () => {
+    const good = 'SG.cli-verify-good-key';
+    const calls: string[] = [];
+    const api = await new HttpFake((request, response) => {
+      calls.push(`${request.method} ${request.url}`);
+      if (request.headers.authorization !== `Bearer ${good}`) {
+        response
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message: 'bad key', field: null }] }));
+      } else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ scopes: ['mail.send'] }));
+    }).start();
+    try {
+      const settings = (key: string) => ['transport.use=sendgrid', `transport.key=${key}`, `transport.baseUrl=${api.url}`];
+      const accepted = await send({ set: settings(good), verify: true });
+      expect(accepted.code).toBe(SEND_EXIT.sent);
+      const refused = await send({ set: settings('SG.cli-verify-bad-key'), verify: true });
+      expect(refused.code).toBe(SEND_EXIT.usage);
+      expect(refused.err.join('\n')).toMatch(/transport\.key/);
+      expect([...refused.out, ...refused.err].join('\n')).not.toContain('cli-verify-bad-key');
+      expect(calls).toEqual(['GET /v3/scopes', 'GET /v3/scopes']);
+    } finally {
+      await api.stop();
+    }
   });
 });
 

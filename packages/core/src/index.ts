@@ -25,7 +25,7 @@ export { immediateManager } from './managers/immediate-manager.js';
 export type { DynamicOptions, FuturesOptions, ImmediateOptions } from './managers/manager-options.js';
 // Per-destination-domain limits, for managers outside the core (BullMQ) to share.
 export { DomainGate, type DomainSnapshot, type GateEvents } from './managers/domains/domain-gate.js';
-export type { DomainLimit, DomainSettings } from './managers/domains/domain-options.js';
+export { type DomainLimit, type DomainSettings, parseDomainSettings, splitDomainKeys } from './managers/domains/domain-options.js';
 export { domainOf, isThrottleSignal } from './managers/domains/throttle-signal.js';
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export { failoverTransport, type MetaTransportOptions } from './transports/failover.js';

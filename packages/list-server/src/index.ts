@@ -54,6 +54,7 @@ export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
 export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
 export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
 export { createHttpServer } from './http/http-server.js';
+export { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
 export { ListServer, type ListServerPorts } from './list-server.js';
 export { parseServerConfig, type ServerSettings } from './server-config.js';

@@ -9,6 +9,7 @@ import {
   TransportFailedError,
   type TransportFactory,
 } from '@mailroom/core';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import { reachRedis } from './connect-bound.js';
 import { JOB_NAME, jobIdOf, type MailJobData, toJobData } from './job-data.js';
@@ -16,6 +17,9 @@ import { type BullmqOptions, parseOptions } from './options.js';
 import { type DeliveredReport, deliveryFailure, deliveryResult, type FailureReport } from './outcome.js';
 import { describeRedis, ioredisOptions, scrub } from './redis-settings.js';
 import { SettlementBook, type Waiter } from './settlement-book.js';
+
+/** Milliseconds between tries of an `addBulk` that met Redis unreachable. */
+const ENQUEUE_PAUSE = 100;
 
 /** A message composed and waiting for its `addBulk`. */
 interface Outgoing {
@@ -112,12 +116,32 @@ export function createBullmqManager(options: BullmqOptions, _transports: Transpo
     });
   }
 
+  /**
+   * `addBulk`, tried again while Redis is unreachable (a restart drops the
+   * commands in flight: "Command aborted due to connection close"), for up to
+   * `connect` seconds. Safe because a job's id is derived from its message:
+   * adding a job Redis already holds is a no-op, answered by a `duplicated` event.
+   */
+  async function addAgain(target: Queue, jobs: () => Parameters<Queue['addBulk']>[0]): Promise<void> {
+    const deadline = Date.now() + options.connect * 1000;
+    for (;;) {
+      try {
+        await target.addBulk(jobs());
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline || queue !== target) throw error;
+        logger.warn({ redis: where, err: scrub(String(error), options.redis) }, 'enqueue failed; trying again');
+        await sleep(ENQUEUE_PAUSE);
+      }
+    }
+  }
+
   async function flush(): Promise<void> {
     while (outgoing.length > 0 && queue) {
       const chunk = outgoing.slice(0, options.batch);
       outgoing = outgoing.slice(chunk.length);
       try {
-        await queue.addBulk(
+        await addAgain(queue, () =>
           chunk.map((item) => ({
             name: JOB_NAME,
             data: item.data,

@@ -1,4 +1,4 @@
-import { type ConfigSection, option, parseSection } from '@mailroom/core';
+import { type ConfigSection, type DomainSettings, option, parseDomainSettings, parseSection, splitDomainKeys } from '@mailroom/core';
 import { parseRedis, type RedisSettings } from './redis-settings.js';
 
 /** When `send` resolves. */
@@ -36,6 +36,14 @@ export interface BullmqOptions {
   stalls: number;
   /** Worker: messages a transport delivers before it is replaced (the Dynamic manager's divisor). @default 100 */
   divisor: number;
+  /**
+   * Worker: per-destination-domain limits (`domains.<domain>.concurrency|rate|cooling|minRate`,
+   * `domains.default.*`, `domains.idle`), core's, applied by the Dynamic manager inside each
+   * worker process: per process, not across the queue. @default no limits
+   */
+  domains: DomainSettings;
+  /** The `domains.*` keys as given, for the worker's inner Mailer. */
+  domainKeys: ConfigSection;
 }
 
 const shape = {
@@ -67,11 +75,12 @@ const shape = {
  */
 export function parseOptions(section: ConfigSection, prefix = 'manager.'): BullmqOptions {
   const redisSection: ConfigSection = {};
-  const rest: ConfigSection = {};
+  const others: ConfigSection = {};
   for (const [key, value] of Object.entries(section)) {
     if (key === 'redis' || key.startsWith('redis.')) redisSection[key] = value;
-    else rest[key] = value;
+    else others[key] = value;
   }
+  const { domains: domainKeys, rest } = splitDomainKeys(others);
   const parsed = parseSection(shape, rest, prefix);
-  return { ...parsed, redis: parseRedis(redisSection, `${prefix}redis`) };
+  return { ...parsed, redis: parseRedis(redisSection, `${prefix}redis`), domains: parseDomainSettings(domainKeys, prefix), domainKeys };
 }

@@ -8,6 +8,7 @@ import {
   MessageError,
   type MailerConfig,
   silentLogger,
+  type TelemetryOptions,
 } from '@mailroom/core';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { reachRedis } from './connect-bound.js';
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   logger?: Logger;
   /** A prefix every configuration key carries, such as `mail.`. */
   prefix?: string;
+  /** OpenTelemetry for the deliveries (core's metrics and spans, as any Mailer's). @default off */
+  telemetry?: TelemetryOptions;
 }
 
 /** A running `mailroom worker`. */
@@ -65,7 +68,9 @@ function splitConfig(config: MailerConfig, prefix: string): { manager: Record<st
  * reports back. A MessageFailed fails the job at once (BullMQ's
  * UnrecoverableError); a TransportFailed fails this attempt, and BullMQ retries
  * it with exponential backoff up to the message's `retries`. `manager.rate`
- * becomes BullMQ's limiter, shared by every worker of the queue.
+ * becomes BullMQ's limiter, shared by every worker of the queue;
+ * `manager.domains.*` are core's per-domain limits, in each worker process,
+ * and `telemetry` gives core's OpenTelemetry metrics and spans.
  * @param config - the same configuration as the producer's (`manager.*`, `transport.*`, `message.*`).
  * @throws {MailConfigurationError} for a bad key.
  */
@@ -87,8 +92,10 @@ export function createWorker(config: MailerConfig, workerOptions: WorkerOptions 
       'manager.workers': options.concurrency,
       'manager.queue': options.concurrency,
       'manager.divisor': options.divisor,
+      // Core's per-domain limits and adaptive slow-down, in the Dynamic manager that delivers each job.
+      ...Object.fromEntries(Object.entries(options.domainKeys).map(([key, value]) => [`manager.${key}`, value])),
     },
-    { logger },
+    { logger, ...(workerOptions.telemetry ? { telemetry: workerOptions.telemetry } : {}) },
   );
   const stats = { delivered: 0, failed: 0, retried: 0 };
   let worker: Worker<MailJobData, DeliveredReport> | undefined;

@@ -11,6 +11,8 @@ export const CLI_PACKAGE = fileURLToPath(new URL('../../cli', import.meta.url));
 /** A `mailroom worker` process started by a test. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
+  /** The line it printed once it took jobs: `{ worker: 'ready', pid, queue, metrics? }`. */
+  readonly ready: Record<string, unknown>;
   /** Resolves with the exit code and the last JSON line it printed (its stop report). */
   readonly exited: Promise<{
     code: number | null;
@@ -27,9 +29,9 @@ export async function writeConfig(folder: string, name: string, config: unknown)
   return path;
 }
 
-/** Starts `mailroom worker --config FILE` and resolves once it printed that it takes jobs. */
-export async function startWorkerProcess(configPath: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `mailroom worker --config FILE [args]` and resolves once it printed that it takes jobs. */
+export async function startWorkerProcess(configPath: string, args: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [CLI, 'worker', '--config', configPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -55,7 +57,8 @@ export async function startWorkerProcess(configPath: string): Promise<WorkerProc
     });
   });
   await ready;
-  return { child, exited };
+  const line = stdout.split('\n').find((text) => text.includes('"worker":"ready"')) as string;
+  return { child, exited, ready: JSON.parse(line) as Record<string, unknown> };
 }
 
 /** Sends `signal` to a worker this test started, by its PID. */

@@ -83,7 +83,7 @@ export function toMailError(caught: unknown, options: SendGridOptions): MailErro
     );
   }
   if (statusCode === 404)
-    return new MailConfigurationError(`${options.prefix}baseUrl`, `SendGrid's send API is not at ${options.baseUrl} ${said}`, details);
+    return new MailConfigurationError(`${options.prefix}baseUrl`, `SendGrid's v3 API is not at ${options.baseUrl} ${said}`, details);
   if (statusCode === 429) {
     const retryAfter = retryAfterSeconds(error.response?.headers ?? {}, options.maxRetryAfter);
     return new TransportFailedError(`SendGrid's rate limit was reached ${said}`, {
@@ -94,4 +94,22 @@ export function toMailError(caught: unknown, options: SendGridOptions): MailErro
   }
   if (statusCode >= 500) return new TransportFailedError(`SendGrid failed ${said}`, details);
   return new MessageFailedError(`SendGrid refused the message ${said}`, details);
+}
+
+/**
+ * Maps what the verify call (`GET /v3/scopes`) threw: as {@link toMailError},
+ * but a 4xx that is not about the key says the check failed, not that a
+ * message was refused (verify sends none), so it is TransportFailed.
+ */
+export function toVerifyError(caught: unknown, options: SendGridOptions): MailError {
+  const mapped = toMailError(caught, options);
+  if (!(mapped instanceof MessageFailedError)) return mapped;
+  return new TransportFailedError(
+    mapped.message.replace(/^SendGrid refused the (message|sender)/, 'SendGrid refused the verification call (GET /v3/scopes)'),
+    {
+      cause: mapped.cause,
+      ...(mapped.statusCode === undefined ? {} : { statusCode: mapped.statusCode }),
+      ...(mapped.response === undefined ? {} : { response: mapped.response }),
+    },
+  );
 }

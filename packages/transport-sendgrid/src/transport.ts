@@ -1,9 +1,16 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { type Message, type Transport, type TransportContext, TransportFailedError, type TransportReceipt } from '@mailroom/core';
+import {
+  MailConfigurationError,
+  type Message,
+  type Transport,
+  type TransportContext,
+  TransportFailedError,
+  type TransportReceipt,
+} from '@mailroom/core';
 import sendgridClient from '@sendgrid/client';
 import sendgridMail from '@sendgrid/mail';
-import { toMailError } from './errors.js';
+import { toMailError, toVerifyError } from './errors.js';
 import type { SendGridOptions } from './options.js';
 import { mailData } from './payload.js';
 
@@ -15,6 +22,7 @@ const { Client } = sendgridClient as unknown as { Client: new () => Client };
 
 /** The parts of an instance that live from startup to shutdown. */
 interface Connection {
+  client: Client;
   service: MailService;
   agents: [HttpAgent, HttpsAgent];
   aborter: AbortController;
@@ -41,7 +49,7 @@ function connect(options: SendGridOptions): Connection {
   client.setDefaultRequest(request as unknown as Parameters<Client['setDefaultRequest']>[0]);
   const service = new MailService();
   service.setClient(client);
-  return { service, agents, aborter };
+  return { client, service, agents, aborter };
 }
 
 /**
@@ -77,6 +85,29 @@ export function createSendGridTransport(options: SendGridOptions, context: Trans
       } catch (error) {
         throw toMailError(error, options);
       }
+    },
+    /**
+     * Proves the API key with one authenticated call that sends nothing
+     * (`GET /v3/scopes`), and that the key may send mail.
+     * @throws {MailConfigurationError} `EAUTH` naming `<prefix>key` when SendGrid refuses the key or it lacks `mail.send`.
+     * @throws {TransportFailedError} `ECONNECTION` or `ETIMEDOUT` when SendGrid cannot be reached.
+     */
+    async verify() {
+      if (!connection) throw new TransportFailedError('The SendGrid transport was not started');
+      let scopes: unknown;
+      try {
+        const [, body] = await connection.client.request({ method: 'GET', url: '/v3/scopes' });
+        scopes = (body as { scopes?: unknown } | undefined)?.scopes;
+      } catch (error) {
+        throw toVerifyError(error, options);
+      }
+      if (Array.isArray(scopes) && !scopes.includes('mail.send')) {
+        throw new MailConfigurationError(`${options.prefix}key`, 'SendGrid accepts this API key, but it lacks the mail.send permission', {
+          code: 'EAUTH',
+          statusCode: 200,
+        });
+      }
+      context.logger.debug({ baseUrl: options.baseUrl }, 'sendgrid api key verified');
     },
     async shutdown() {
       if (!connection) return;

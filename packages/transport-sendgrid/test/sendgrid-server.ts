@@ -49,6 +49,8 @@ interface Answer {
   status: number;
   errors?: ApiError[];
   headers: Record<string, string>;
+  /** The body of a `GET /v3/scopes` reply. */
+  scopes?: string[];
 }
 
 function refuse(status: number, message: string, field: string | null = null): Answer {
@@ -56,8 +58,8 @@ function refuse(status: number, message: string, field: string | null = null): A
 }
 
 /**
- * A local stand-in for SendGrid's v3 send API: it authenticates the Bearer
- * key, checks each request against {@link validateMail}, refuses senders
+ * A local stand-in for SendGrid's v3 send API (and `GET /v3/scopes`): it
+ * authenticates the Bearer key, checks each request against {@link validateMail}, refuses senders
  * outside `verifiedDomains` with SendGrid's 403, answers 202 with an
  * `X-Message-Id` (200 and nothing sent in sandbox mode), and can be told to
  * answer the next requests with given replies (429, 500, 400...).
@@ -129,16 +131,25 @@ export class SendGridServer {
       outgoing.destroy();
       return;
     }
-    outgoing.writeHead(answer.status, answer.errors ? { 'content-type': 'application/json', ...answer.headers } : answer.headers);
-    outgoing.end(answer.errors ? JSON.stringify({ errors: answer.errors.map((error) => ({ ...error, help: null })) }) : undefined);
+    const reply = answer.errors
+      ? JSON.stringify({ errors: answer.errors.map((error) => ({ ...error, help: null })) })
+      : answer.scopes && JSON.stringify({ scopes: answer.scopes });
+    outgoing.writeHead(answer.status, reply ? { 'content-type': 'application/json', ...answer.headers } : answer.headers);
+    outgoing.end(reply || undefined);
   }
 
   /** What SendGrid would answer: authentication first, then an injected reply, then the payload rules. */
   #answer(incoming: IncomingMessage, raw: Buffer, size: number): Answer | 'drop' {
     const authorization = incoming.headers.authorization;
-    if (incoming.method !== 'POST' || incoming.url !== '/v3/mail/send') return refuse(404, 'not found');
-    if (authorization === `Bearer ${this.options.restrictedKey}`) return refuse(403, 'access forbidden');
-    if (authorization !== `Bearer ${this.key}`) return refuse(401, 'The provided authorization grant is invalid, expired, or revoked');
+    const scopes = incoming.method === 'GET' && incoming.url === '/v3/scopes';
+    if (!scopes && (incoming.method !== 'POST' || incoming.url !== '/v3/mail/send')) return refuse(404, 'not found');
+    const restricted = authorization === `Bearer ${this.options.restrictedKey}`;
+    if (!restricted && authorization !== `Bearer ${this.key}`) {
+      return refuse(401, 'The provided authorization grant is invalid, expired, or revoked');
+    }
+    // GET /v3/scopes: what the key may do; every key may ask. The restricted key may read, not send.
+    if (scopes) return { status: 200, headers: {}, scopes: restricted ? ['user.profile.read'] : ['mail.send', 'user.profile.read'] };
+    if (restricted) return refuse(403, 'access forbidden');
     const injected = this.#replies.shift();
     if (injected?.status === 0) return 'drop';
     if (injected)

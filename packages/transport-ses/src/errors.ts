@@ -130,3 +130,18 @@ export function toMailError(caught: unknown, options: SesOptions): MailError {
   const timedOut = TIMEOUTS.has(error.code ?? '') || TIMEOUTS.has(name);
   return new TransportFailedError(`Could not reach SES: ${response}`, { ...details, code: timedOut ? 'ETIMEDOUT' : 'ECONNECTION' });
 }
+
+/**
+ * Maps what GetAccount (the verify call) threw: as {@link toMailError}, but a
+ * 4xx that is not about the credentials says the check failed, not that a
+ * message was refused (verify sends none), so it is TransportFailed.
+ */
+export function toVerifyError(caught: unknown, options: SesOptions): MailError {
+  const mapped = toMailError(caught, options);
+  if (!(mapped instanceof MessageFailedError)) return mapped;
+  return new TransportFailedError(mapped.message.replace('SES refused the message', 'SES refused the verification call (GetAccount)'), {
+    cause: mapped.cause,
+    ...(mapped.statusCode === undefined ? {} : { statusCode: mapped.statusCode }),
+    ...(mapped.response === undefined ? {} : { response: mapped.response }),
+  });
+}

@@ -1,4 +1,11 @@
-import { type SendEmailCommandInput, SendEmailCommand, SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import {
+  GetAccountCommand,
+  type GetAccountCommandOutput,
+  type SendEmailCommandInput,
+  SendEmailCommand,
+  SESv2Client,
+  type SESv2ClientConfig,
+} from '@aws-sdk/client-sesv2';
 import {
   type AddressList,
   MailConfigurationError,
@@ -8,7 +15,7 @@ import {
   TransportFailedError,
   type TransportReceipt,
 } from '@mailroom/core';
-import { toMailError } from './errors.js';
+import { toMailError, toVerifyError } from './errors.js';
 import type { SesOptions } from './options.js';
 
 function clientConfig(options: SesOptions): SESv2ClientConfig {
@@ -121,6 +128,27 @@ export function createSesTransport(options: SesOptions, context: TransportContex
       } catch (error) {
         throw toMailError(error, options);
       }
+    },
+    /**
+     * Proves the credentials with one signed GetAccount call (sends nothing),
+     * and that the account may send.
+     * @throws {MailConfigurationError} `EAUTH` naming `<prefix>key` when SES refuses the credentials.
+     * @throws {TransportFailedError} `ECONNECTION` or `ETIMEDOUT` when SES cannot be reached; when sending is paused.
+     */
+    async verify() {
+      if (!client) throw new TransportFailedError('The SES transport was not started');
+      let account: GetAccountCommandOutput;
+      try {
+        account = await client.send(new GetAccountCommand({}), { abortSignal: aborter.signal });
+      } catch (error) {
+        throw toVerifyError(error, options);
+      }
+      if (account.SendingEnabled === false) {
+        throw new TransportFailedError(
+          'SES accepted the credentials, but sending is paused for this account (GetAccount: SendingEnabled false)',
+        );
+      }
+      context.logger.debug({ maxSendRate: account.SendQuota?.MaxSendRate }, 'ses credentials verified');
     },
     async shutdown() {
       if (!client) return;

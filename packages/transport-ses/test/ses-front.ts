@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { HttpFake, readBody } from '@mailroom/test-support';
+import { checkSignature } from './sigv4-check.js';
 
 /** An error reply shaped like SES v2's (REST-JSON: the error name in `x-amzn-ErrorType`, the text in the body). */
 export interface SesFault {
@@ -30,6 +31,8 @@ export class SesFront {
   readonly requests: SendEmailRequest[] = [];
   readonly #faults: SesFault[] = [];
   always: SesFault | undefined;
+  /** When set, every request's SigV4 signature is checked against these (access key id to secret), as AWS does; a bad one gets SES's 403. */
+  secrets: ReadonlyMap<string, string> | undefined;
   /** Milliseconds to wait before answering each request, as a slow API would. */
   delay = 0;
   readonly #agent = new Agent({ keepAlive: true });
@@ -60,18 +63,17 @@ export class SesFront {
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
     const { body } = await readBody(incoming);
     if (this.delay > 0) await sleep(this.delay);
+    const refused = this.secrets && checkSignature(incoming, body, this.secrets);
+    if (refused) {
+      this.#reply(outgoing, { status: 403, ...refused });
+      return;
+    }
     if (incoming.method === 'POST' && incoming.url === '/v2/email/outbound-emails') {
       this.requests.push(JSON.parse(body.toString('utf8')) as SendEmailRequest);
     }
     const fault = this.#faults.shift() ?? this.always;
     if (fault) {
-      outgoing.writeHead(fault.status, {
-        'content-type': 'application/json',
-        'x-amzn-errortype': `${fault.type}:http://internal.amazon.com/coral/com.amazonaws.simpleemailservice.v2/`,
-        'x-amzn-requestid': 'front-fault',
-        ...fault.headers,
-      });
-      outgoing.end(JSON.stringify({ message: fault.message }));
+      this.#reply(outgoing, fault);
       return;
     }
     const target = new URL(this.target());
@@ -90,5 +92,15 @@ export class SesFront {
     // The emulator is down: drop the client's connection, as the real endpoint being unreachable would.
     forwarded.on('error', () => outgoing.destroy());
     forwarded.end(body);
+  }
+
+  #reply(outgoing: ServerResponse, fault: SesFault): void {
+    outgoing.writeHead(fault.status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${fault.type}:http://internal.amazon.com/coral/com.amazonaws.simpleemailservice.v2/`,
+      'x-amzn-requestid': 'front-fault',
+      ...fault.headers,
+    });
+    outgoing.end(JSON.stringify({ message: fault.message }));
   }
 }

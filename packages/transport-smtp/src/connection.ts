@@ -8,12 +8,12 @@ import { protocolLogger, type Redactor } from './redaction.js';
 /** Milliseconds `close()` waits for the server to answer QUIT before dropping the socket. */
 const QUIT_WAIT = 1000;
 
-async function readPem(path: string | undefined, key: string): Promise<Buffer | undefined> {
+async function readPem(path: string | undefined, key: string, prefix: string): Promise<Buffer | undefined> {
   if (path === undefined) return undefined;
   try {
     return await readFile(path);
   } catch (cause) {
-    throw new MailConfigurationError(`transport.${key}`, 'cannot be read', { received: JSON.stringify(path), cause });
+    throw new MailConfigurationError(`${prefix}${key}`, 'cannot be read', { received: JSON.stringify(path), cause });
   }
 }
 
@@ -24,9 +24,9 @@ async function readPem(path: string | undefined, key: string): Promise<Buffer | 
  */
 export async function connectionOptions(options: SmtpOptions, logger: Logger, redact: Redactor): Promise<SMTPConnectionOptions> {
   const [ca, cert, key] = await Promise.all([
-    readPem(options.cafile, 'cafile'),
-    readPem(options.certfile, 'certfile'),
-    readPem(options.keyfile ?? options.certfile, options.keyfile === undefined ? 'certfile' : 'keyfile'),
+    readPem(options.cafile, 'cafile', options.prefix),
+    readPem(options.certfile, 'certfile', options.prefix),
+    readPem(options.keyfile ?? options.certfile, options.keyfile === undefined ? 'certfile' : 'keyfile', options.prefix),
   ]);
   const milliseconds = options.timeout === undefined ? undefined : Math.ceil(options.timeout * 1000);
   return {

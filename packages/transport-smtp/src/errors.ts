@@ -74,7 +74,7 @@ function connectionProblem(error: SmtpClientError, context: ErrorContext): strin
   if (system && TLS_CODE.test(system)) {
     const certificate = CERTIFICATE_CODE.test(system);
     if (!certificate) return `TLS failed: handshake failed (${system}: ${error.message})`;
-    return `TLS failed: the server certificate is not trusted (${system}: ${error.message}); transport.cafile names the CA to trust`;
+    return `TLS failed: the server certificate is not trusted (${system}: ${error.message}); ${context.prefix ?? 'transport.'}cafile names the CA to trust`;
   }
   if (error.code === 'ETLS') {
     if (error.command === 'STARTTLS' && error.responseCode) {
@@ -151,7 +151,7 @@ export function mapSmtpError(error: unknown, context: ErrorContext): MailError {
       {
         ...facts,
         code: 'ETLS',
-        expected: 'the CA that signed it in transport.cafile, or a server whose certificate the system trusts',
+        expected: `the CA that signed it in ${context.prefix ?? 'transport.'}cafile, or a server whose certificate the system trusts`,
       },
     );
   }

@@ -74,6 +74,8 @@ export interface SmtpOptions {
   deferredRetries: number;
   /** Seconds (fractions allowed) before the first such retry; doubled for each next one (alias `deferred_delay`). @default 1 */
   deferredDelay: number;
+  /** The dotted prefix these options were read under (such as `mail.transport.`), so that errors name keys as the user wrote them. @default 'transport.' */
+  prefix: string;
 }
 
 /** The snake_case names these keys had (Marrow Mailer's, for `local_hostname`), still accepted. */
@@ -165,5 +167,5 @@ export function parseOptions(section: ConfigSection, prefix = 'transport.'): Smt
     }
   }
   const { tls: _unused, ...rest } = parsed;
-  return { ...rest, tls, port: parsed.port ?? (tls === 'ssl' ? 465 : 25) };
+  return { ...rest, tls, port: parsed.port ?? (tls === 'ssl' ? 465 : 25), prefix };
 }

@@ -35,7 +35,8 @@ export function createSmtpTransport(options: SmtpOptions, context: TransportCont
   const { logger } = context;
   const server = `${options.host}:${options.port}`;
   const redact = createRedactor(options.username, options.password);
-  const errors: ErrorContext = { server, tls: options.tls, redact };
+  // The prefix the options were read under, so that an error names the key as the user wrote it (`mail.transport.password`).
+  const errors: ErrorContext = { server, tls: options.tls, redact, prefix: options.prefix };
   const auth = options.username === undefined ? undefined : { user: options.username, pass: options.password ?? '' };
   let settings: SMTPConnectionOptions | undefined;
   let session: SmtpSession | undefined;

@@ -131,3 +131,39 @@ describe('configuration errors', () => {
     expect(everything(caught)).not.toContain(PASSWORD);
   });
 });
+
+describe('a refused login names the key as the user wrote it', () => {
+  const server = () => ({ host: sink.host, port: sink.port, tls: 'none', username: USERNAME, password: 'WRONG-password' });
+
+  it('under a Mailer prefix: mail.transport.password', async () => {
+    const mailer = new Mailer({ mail: { transport: { use: 'smtp', ...server() } } }, { prefix: 'mail.' });
+    const error = await rejection(mailer.verify());
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error).toMatchObject({ code: 'EAUTH', key: 'mail.transport.password', responseCode: 535 });
+    expectNoCredentials(everything(error));
+  });
+
+  it('in a failover child: transport.transports.0.password (with the prefix too)', async () => {
+    const mailer = new Mailer(
+      { mail: { transport: { use: 'failover', transports: [{ use: 'smtp', ...server() }] } } },
+      { prefix: 'mail.' },
+    );
+    await mailer.start();
+    const error = await rejection(mailer.send(testMessage(4)));
+    await mailer.stop();
+    const cause = (error as DeliveryFailedError).cause;
+    expect(cause).toBeInstanceOf(MailConfigurationError);
+    expect(cause).toMatchObject({ code: 'EAUTH', key: 'mail.transport.transports.0.password' });
+    expectNoCredentials(everything(error));
+  });
+
+  it('an untrusted server certificate names <prefix>cafile', async () => {
+    const mailer = new Mailer(
+      { mail: { transport: { use: 'smtp', host: secureSink.host, port: secureSink.port, tls: 'required' } } },
+      { prefix: 'mail.' },
+    );
+    const error = await rejection(mailer.verify());
+    expect(error).toMatchObject({ code: 'ETLS', key: 'mail.transport.cafile' });
+    expect(error.message).toContain('mail.transport.cafile');
+  });
+});

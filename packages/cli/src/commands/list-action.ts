@@ -20,18 +20,6 @@ export const LIST_EXIT = {
   interrupted: 75,
 } as const;
 
-/**
- * Parses a whole number option at least `min`, or throws a UsageError naming the option.
- * Commander hands the raw text; `abc`, `0`, `-5` and `1.5` are refused.
- */
-export function wholeNumber(option: string, value: string, min = 1): number {
-  const number = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < min) {
-    throw new UsageError(`${option} expects a whole number of at least ${min}; got ${JSON.stringify(value)}`);
-  }
-  return number;
-}
-
 /** The store a command uses: `--store`, else `MAILROOM_STORE`, else the embedded default. */
 export function storeUrl(given: string | undefined): string {
   return given || process.env.MAILROOM_STORE || DEFAULT_STORE;

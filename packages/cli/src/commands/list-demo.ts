@@ -135,7 +135,7 @@ export function registerListDemo(program: Command): void {
     )
     .option('--dir <path>', 'where the store and the maildir go', './var')
     .option('--members <n>', 'members of the demo list (a whole number, at least 1)', wholeNumber('--members', 1), 1000)
-    .option('--recipients <n>', "the same as --members (the newsletter demo's name for it)", wholeNumber('--recipients', 1))
+    .option('--recipients <n>', 'the same as --members (the name an earlier demo gave it)', wholeNumber('--recipients', 1))
     .option('--json', 'print the report as one JSON object on the last line')
     .action(async (options: { dir: string; members: number; recipients?: number; json?: boolean }) => {
       try {

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { Address } from '@mailroom/core';
 import { exportCsv, importCsv, type List, type ListSettings, type ListStore, listPosts } from '@mailroom/lists';
 import type { Command } from 'commander';
-import { UsageError, withStore, wholeNumber } from './list-action.js';
+import { wholeNumber } from '../options/whole-number.js';
+import { UsageError, withStore } from './list-action.js';
 
 interface StoreOption {
   store?: string;
@@ -69,7 +70,7 @@ interface CreateOptions extends StoreOption {
   verp?: boolean;
   unsubscribeUrl?: string;
   secret?: string;
-  batchSize?: string;
+  batchSize?: number;
 }
 
 function settingsFrom(options: CreateOptions): Omit<ListSettings, 'address'> {
@@ -85,7 +86,7 @@ function settingsFrom(options: CreateOptions): Omit<ListSettings, 'address'> {
     verp: options.verp,
     unsubscribeUrl: options.unsubscribeUrl,
     secret: options.secret ?? (options.unsubscribeUrl ? process.env.LIST_SECRET : undefined),
-    batchSize: options.batchSize === undefined ? undefined : wholeNumber('--batch-size', options.batchSize),
+    batchSize: options.batchSize,
   };
   for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
   return settings as Omit<ListSettings, 'address'>;
@@ -115,7 +116,7 @@ export function registerLists(program: Command): void {
     .option('--no-verp', 'one envelope sender for all (batches recipients per domain when nothing is personalized)')
     .option('--unsubscribe-url <url>', 'HTTPS base URL of one-click unsubscribe links (secret from --secret or $LIST_SECRET)')
     .option('--secret <secret>', 'HMAC secret for unsubscribe tokens (prefer $LIST_SECRET)')
-    .option('--batch-size <n>', 'recipients per delivery when batching by domain')
+    .option('--batch-size <n>', 'recipients per delivery when batching by domain', wholeNumber('--batch-size', 1))
     .option(...storeOption)
     .option('--json', 'print the list as JSON')
     .action((address: string, options: CreateOptions) =>
@@ -212,13 +213,13 @@ export function registerLists(program: Command): void {
   lists
     .command('members <list>')
     .description('List members, in the order they were added')
-    .option('--limit <n>', 'at most this many')
+    .option('--limit <n>', 'at most this many', wholeNumber('--limit', 1))
     .option('--disabled', 'only members whose delivery is disabled')
     .option(...storeOption)
     .option('--json', 'one JSON object per line')
-    .action((list: string, options: StoreOption & { limit?: string; disabled?: boolean }) =>
+    .action((list: string, options: StoreOption & { limit?: number; disabled?: boolean }) =>
       withStore(options.store, async (store) => {
-        const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : wholeNumber('--limit', options.limit);
+        const limit = options.limit ?? Number.POSITIVE_INFINITY;
         let shown = 0;
         for await (const page of store.members(list, { batchSize: 1000 })) {
           for (const member of page.members) {

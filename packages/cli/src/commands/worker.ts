@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createLineLogger, flattenConfig, MailError } from '@mailroom/core';
 import type { Command } from 'commander';
+import { wholeNumber } from '../options/whole-number.js';
+import { serveWorkerMetrics, type WorkerMetrics } from './worker-metrics.js';
 
 /** What `mailroom worker` is given. */
 export interface WorkerCommandOptions {
@@ -10,6 +12,10 @@ export interface WorkerCommandOptions {
   set?: string[];
   /** Log at info level. */
   verbose?: boolean;
+  /** Serve Prometheus metrics at `/metrics` on this port (0 for a free one). @default off */
+  metrics?: number;
+  /** The address the metrics endpoint listens on. @default "127.0.0.1" */
+  metricsHost?: string;
 }
 
 /** A mistake in how the command was called: exit code 2. */
@@ -44,16 +50,19 @@ async function loadConfig(options: WorkerCommandOptions): Promise<Record<string,
  */
 export async function runWorker(options: WorkerCommandOptions): Promise<number> {
   const logger = createLineLogger({ level: options.verbose ? 'info' : 'warn', name: 'mailroom worker' });
+  let metrics: WorkerMetrics | undefined;
   try {
     const config = await loadConfig(options);
     const { createWorker } = await import('@mailroom/manager-bullmq');
-    const worker = createWorker(config, { logger });
+    if (options.metrics !== undefined) metrics = await serveWorkerMetrics(options.metrics, options.metricsHost ?? '127.0.0.1');
+    const worker = createWorker(config, { logger, ...(metrics && { telemetry: metrics.telemetry }) });
     const stopped = new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
     });
     await worker.start();
-    process.stdout.write(`${JSON.stringify({ worker: 'ready', pid: process.pid, queue: worker.options.queue })}\n`);
+    const ready = { worker: 'ready', pid: process.pid, queue: worker.options.queue, ...(metrics && { metrics: metrics.url }) };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
     const signal = await stopped;
     await worker.close();
     process.stdout.write(`${JSON.stringify({ worker: 'stopped', signal, ...worker.stats })}\n`);
@@ -61,6 +70,8 @@ export async function runWorker(options: WorkerCommandOptions): Promise<number> 
   } catch (error) {
     process.stderr.write(`mailroom worker: ${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof UsageError || (MailError.isMailError(error) && error.code === 'ECONFIG') ? 2 : 1;
+  } finally {
+    await metrics?.close();
   }
 }
 
@@ -74,6 +85,12 @@ export function registerWorker(program: Command): void {
     .requiredOption('--config <file>', 'JSON configuration: manager.* (bullmq, redis), transport.*, message.*')
     .option('--set <key=value>', 'override one configuration key in dot notation; repeat for more', collect)
     .option('--verbose', 'log at info level')
+    .option(
+      '--metrics <port>',
+      "serve core's delivery metrics for Prometheus at /metrics on this port (0: a free one)",
+      wholeNumber('--metrics', 0),
+    )
+    .option('--metrics-host <host>', 'the address --metrics listens on', '127.0.0.1')
     .action(async (options: WorkerCommandOptions) => {
       process.exitCode = await runWorker(options);
     });

@@ -8,6 +8,7 @@ import { checkedBodyResult } from './field-checks.js';
 import { assertHeaderBlock, headerEnd } from './header-block.js';
 import { encodeHeaderValue } from './header-text.js';
 import { htmlToText } from './html-to-text.js';
+import { isMessageIdHeader } from './message-id-list.js';
 import type { Body, Priority } from './message-fields.js';
 
 /** What the MIME builder needs of a message, already validated. */
@@ -70,7 +71,9 @@ function textHeader(key: string, value: string, field: string, unstructured: boo
 function extraHeaders(input: ComposeInput): HeaderEntry[] {
   const headers: HeaderEntry[] = [];
   if (input.subject !== undefined && input.subject !== '') headers.push(textHeader('Subject', input.subject, 'subject', true));
-  for (const [key, value] of input.headers) headers.push(textHeader(key, value, `headers.${key}`, false));
+  for (const [key, value] of input.headers) {
+    if (!isMessageIdHeader(key)) headers.push(textHeader(key, value, `headers.${key}`, false));
+  }
   if (input.organization !== undefined && input.organization !== '') {
     headers.push(textHeader('Organization', input.organization, 'organization', true));
   }
@@ -91,6 +94,17 @@ function extraHeaders(input: ComposeInput): HeaderEntry[] {
 }
 
 /**
+ * The ids of every References (or In-Reply-To) header, checked and spaced
+ * already by `checkedHeaders`. They go to MailComposer as its own
+ * `references` and `inReplyTo`: it writes References itself and reads a
+ * header value given as an object there as text (`<[object Object]>`).
+ */
+function messageIds(input: ComposeInput, name: string): string[] | undefined {
+  const ids = input.headers.filter(([key]) => key.toLowerCase() === name).flatMap(([, value]) => value.split(' '));
+  return ids.length === 0 ? undefined : ids;
+}
+
+/**
  * Builds a nodemailer MailComposer node for the message. Bodies given as
  * functions are evaluated here, at delivery time. Bcc is never written.
  */
@@ -108,6 +122,8 @@ async function compile(input: ComposeInput): Promise<ReturnType<MailComposer['co
     text: plain,
     html: rich,
     headers: extraHeaders(input),
+    references: messageIds(input, 'references'),
+    inReplyTo: messageIds(input, 'in-reply-to')?.join(' '),
     date: input.date,
     messageId: `<${input.id}>`,
     textEncoding,

@@ -1,6 +1,7 @@
 import { assertNoLineBreak } from '../address/address.js';
 import { MessageError } from '../errors/message-error.js';
 import type { HeadersInput } from './message-fields.js';
+import { isMessageIdHeader, parseMessageIds } from './message-id-list.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 
@@ -50,7 +51,8 @@ export function assertExtraHeader(name: string): void {
 
 /**
  * Extra headers as name/value pairs, every name and value checked.
- * @throws {MessageError} `EHEADER` for a bad name or a line break, `EFIELD` for
+ * @throws {MessageError} `EHEADER` for a bad name, a line break or a References or
+ *   In-Reply-To that is not a list of message ids, `EFIELD` for
  *   a header the message writes itself or a value that is not headers.
  */
 export function checkedHeaders(value: HeadersInput): [string, string][] {
@@ -65,7 +67,9 @@ export function checkedHeaders(value: HeadersInput): [string, string][] {
     assertExtraHeader(name);
     for (const item of Array.isArray(values) ? values : [values]) {
       assertNoLineBreak(String(item), `headers.${name}`);
-      pairs.push([name, String(item)]);
+      // References and In-Reply-To are lists of ids, kept as `<a@x> <b@x>` whatever spacing or brackets they came with.
+      const text = isMessageIdHeader(name) ? parseMessageIds(String(item), `headers.${name}`).join(' ') : String(item);
+      pairs.push([name, text]);
     }
   }
   return pairs;
