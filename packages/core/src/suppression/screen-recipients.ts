@@ -1,3 +1,4 @@
+import { importPackage, isMissing } from '../configuration/component-loader.js';
 import { MailConfigurationError } from '../errors/configuration-error.js';
 import { RecipientsSuppressedError } from '../errors/recipients-suppressed-error.js';
 import type { Message } from '../message/message.js';
@@ -31,8 +32,9 @@ export async function screenRecipients(check: SuppressionCheck, message: Message
 export async function openConfiguredCheck(url: string, key: string): Promise<SuppressionCheck> {
   let provider: SuppressionProvider;
   try {
-    provider = (await import(SUPPRESSION_PACKAGE)) as SuppressionProvider;
+    provider = (await importPackage(SUPPRESSION_PACKAGE)) as SuppressionProvider;
   } catch (cause) {
+    if (!isMissing(cause, SUPPRESSION_PACKAGE)) throw cause;
     throw new MailConfigurationError(key, `a suppression store needs the package ${SUPPRESSION_PACKAGE}, which is not installed`, {
       expected: `run: npm install ${SUPPRESSION_PACKAGE}`,
       cause,
