@@ -6,6 +6,7 @@ import { registerPost } from './commands/post.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
 import { registerStress } from './commands/stress.js';
+import { registerSuppress } from './commands/suppress.js';
 import { EXIT_HELP } from './exit-codes.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerPost(program);
   registerServe(program);
   registerModerate(program);
+  registerSuppress(program);
   registerListDemo(program);
   registerWorker(program);
   return program;

@@ -28,6 +28,7 @@ export { DomainGate, type DomainSnapshot, type GateEvents } from './managers/dom
 export { type DomainLimit, type DomainSettings, parseDomainSettings, splitDomainKeys } from './managers/domains/domain-options.js';
 export { domainOf, isThrottleSignal } from './managers/domains/throttle-signal.js';
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';
+export type { SuppressedRecipient, SuppressionCheck, SuppressionProvider } from './suppression/suppression-check.js';
 export { failoverTransport, type MetaTransportOptions } from './transports/failover.js';
 export { roundRobinTransport } from './transports/roundrobin.js';
 

@@ -14,4 +14,6 @@ export interface MailerStats {
   transportsCreated: number;
   /** Transport shutdowns that failed or timed out (logged, never thrown into a delivery). */
   shutdownFailures: number;
+  /** Recipients left out of deliveries by the suppression check. */
+  suppressed: number;
 }

@@ -10,6 +10,7 @@ import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
 import { MailError } from './errors/mail-error.js';
 import { MailerNotRunningError } from './errors/mailer-not-running-error.js';
 import { MessageError } from './errors/message-error.js';
+import { RecipientsSuppressedError } from './errors/recipients-suppressed-error.js';
 import { TransportFailedError } from './errors/transport-failed-error.js';
 import { type Logger, silentLogger } from './logger.js';
 import { coreManagers } from './managers/core-managers.js';
@@ -32,6 +33,8 @@ import type { TransportDefinition } from './contract/transport.js';
 import { createTelemetry } from './telemetry/create-telemetry.js';
 import type { MailerTelemetry } from './telemetry/mailer-telemetry.js';
 import type { TelemetryOptions } from './telemetry/telemetry-options.js';
+import { openConfiguredCheck, screenRecipients } from './suppression/screen-recipients.js';
+import type { SuppressedRecipient, SuppressionCheck } from './suppression/suppression-check.js';
 
 /** Options of the Mailer itself (not of its components). */
 export interface MailerOptions {
@@ -41,6 +44,12 @@ export interface MailerOptions {
   logger?: Logger;
   /** OpenTelemetry metrics and traces; off unless set (see the operations guide). */
   telemetry?: TelemetryOptions;
+  /**
+   * Consulted before every delivery: suppressed recipients are dropped from the envelope and
+   * named in the result's `suppressed`; with none left, `send` rejects with
+   * RecipientsSuppressedError (`ESUPPRESSED`). Overrides `suppression.store`. @default none
+   */
+  suppression?: SuppressionCheck;
 }
 
 /** A destination domain slowed down (its rate halved) after a throttling reply. */
@@ -108,6 +117,9 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   #transportName = '';
   readonly #telemetryOptions: TelemetryOptions | undefined;
   #telemetry: MailerTelemetry | undefined;
+  readonly #givenSuppression: SuppressionCheck | undefined;
+  #suppression: SuppressionCheck | undefined;
+  #suppressed = 0;
 
   /**
    * @param config - nested, dotted or mixed; see the configuration guide.
@@ -117,6 +129,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     super();
     this.#logger = options.logger ?? silentLogger;
     this.#telemetryOptions = options.telemetry;
+    this.#givenSuppression = options.suppression;
+    this.#suppression = options.suppression;
     this.#config = parseMailerConfig(config, options.prefix ?? '');
     const { manager, transport } = this.#config;
     // Validate what can be checked without loading a package, so mistakes surface here.
@@ -144,6 +158,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       retries: this.#retries,
       transportsCreated: this.#transportsCreated,
       shutdownFailures: this.#shutdownFailures,
+      suppressed: this.#suppressed,
     };
   }
 
@@ -220,6 +235,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       defaultRetries: this.#config.message.retries ?? 3,
       ...(signer && { finalize: (message: Message, bytes: Buffer) => signer.sign(bytes, sharedBodyOf(message)) }),
     });
+    const store = this.#config.suppression?.store;
+    if (!this.#givenSuppression && store) this.#suppression ??= await openConfiguredCheck(store, 'suppression.store');
     await instance.startup();
     this.#manager = instance;
     logger.debug({ manager: manager.definition.name, transport: transportDefinition.name }, 'mailer started');
@@ -279,6 +296,12 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     if (!manager) return;
     this.#manager = undefined;
     await manager.shutdown(options);
+    // A check the Mailer opened from `suppression.store` is the Mailer's to close.
+    if (this.#suppression && this.#suppression !== this.#givenSuppression) {
+      const opened = this.#suppression;
+      this.#suppression = undefined;
+      await opened.close?.();
+    }
     this.#logger.debug(this.stats as unknown as Record<string, unknown>, 'mailer stopped');
   }
 
@@ -287,6 +310,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
    * @returns the DeliveryResult once delivered.
    * @throws {MailerNotRunningError} when the mailer is not started.
    * @throws {MessageError} when the message has no recipients or no author.
+   * @throws {RecipientsSuppressedError} `ESUPPRESSED` when every recipient is suppressed (nothing sent).
    * @throws {DeliveryFailedError} when the message could not be delivered.
    */
   send(message: Message): Promise<DeliveryResult> {
@@ -298,12 +322,35 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     } catch (error) {
       return Promise.reject(error);
     }
+    const check = this.#suppression;
+    if (!check) return this.#deliver(manager, message, undefined);
+    return screenRecipients(check, message).then(
+      (suppressed) => {
+        this.#suppressed += suppressed.length;
+        if (suppressed.length > 0) this.#logger.info({ id: message.id, suppressed }, 'suppressed recipients left out');
+        return this.#deliver(manager, message, suppressed);
+      },
+      (error: unknown) => {
+        // Refused before the manager saw it, as a message without recipients is: not a failed delivery.
+        if (error instanceof RecipientsSuppressedError) this.#suppressed += error.suppressed.length;
+        this.#logger.info({ id: message.id, err: String(error) }, 'not sent: suppressed or not checked');
+        throw error;
+      },
+    );
+  }
+
+  /** Hands a validated message to the manager and keeps the counters and events. */
+  #deliver(manager: Manager, message: Message, suppressed: SuppressedRecipient[] | undefined): Promise<DeliveryResult> {
     this.#pending += 1;
     return manager.deliver(message).then(
-      (result) => {
+      (delivered) => {
         this.#pending -= 1;
         this.#delivered += 1;
         this.#telemetry?.delivered(this.#transportName);
+        // Assigned, not spread: a manager's result may compute fields (accepted) in getters.
+        const result = suppressed ? Object.assign(delivered, { suppressed }) : delivered;
+        // Read now, while the message's envelope still leaves the suppressed out.
+        if (suppressed && suppressed.length > 0) void result.accepted;
         this.emit('delivered', result);
         return result;
       },

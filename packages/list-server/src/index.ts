@@ -53,7 +53,7 @@ export { multipleDistributor } from './pipeline/distributors/multiple.js';
 export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
 export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
 export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
-export { createHttpServer } from './http/http-server.js';
+export { createHttpServer, type RouteHandler } from './http/http-server.js';
 export { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
 export { ListServer, type ListServerPorts } from './list-server.js';
@@ -66,7 +66,7 @@ export { type BounceKind, type BounceVerdict, classifyBounce, isAutoReply } from
 export { type DsnRecipient, parseDsn } from './bounces/dsn.js';
 export { disabledStep, type ScoreChange, scoreBounce } from './bounces/score.js';
 export { type MimePart, mimeParts, parseContentType, partText } from './mail/mime-parts.js';
-export { composeNotice, type Notice, sendNotice } from './mail/notice.js';
+export { composeNotice, isReplyNotice, type Notice, sendNotice } from './mail/notice.js';
 export { type PostHandler, type RoleRoutes, roleDistributor } from './pipeline/distributors/role-distributor.js';
 export { bareSubject, type CommandName, type ControlCommand, MAX_UNKNOWN_LINES, readCommands } from './control/commands.js';
 export {
@@ -82,3 +82,16 @@ export { type HeldPost, holdPost, listHeld } from './moderation/held-posts.js';
 export { type Moderation, type ModerationOptions, moderation } from './moderation/moderation.js';
 export { type ImapFetcherOptions, imapFetcher } from './pipeline/fetchers/imap-fetcher.js';
 export { parseImapOptions } from './pipeline/fetchers/imap-options.js';
+export { type Feedback, type FeedbackOptions, feedbackApplier } from './http/webhooks/feedback.js';
+export { sendGridFeedback } from './http/webhooks/sendgrid-events.js';
+export { SENDGRID_SIGNATURE, SENDGRID_TIMESTAMP, type SendGridHandlerOptions, sendGridHandler } from './http/webhooks/sendgrid-handler.js';
+export { sesFeedback } from './http/webhooks/ses-events.js';
+export { type SesHandlerOptions, sesHandler } from './http/webhooks/ses-handler.js';
+export { isSnsUrl, type SnsMessage, snsStringToSign, snsVerifier, type WebhookFetch } from './http/webhooks/sns-signature.js';
+export {
+  parseWebhookSettings,
+  type SendGridWebhookSettings,
+  type SesWebhookSettings,
+  type WebhookSettings,
+} from './http/webhooks/webhook-options.js';
+export { defaultFetchText, type WebhookOptions, webhookRouter } from './http/webhooks/webhooks.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
-import { type ListStore, openStore } from '@mailroom/lists';
+import { type ListStore, openStore, suppressionCheck } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { type BounceHandler, bounceHandler } from './bounces/bounce-handler.js';
 import { controlHandler } from './control/control-handler.js';
@@ -10,7 +10,11 @@ import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 import { type Moderation, moderation } from './moderation/moderation.js';
 import { createHttpServer } from './http/http-server.js';
 import { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
+import { feedbackApplier } from './http/webhooks/feedback.js';
+import type { WebhookFetch } from './http/webhooks/sns-signature.js';
+import { webhookRouter } from './http/webhooks/webhooks.js';
 import { createIntake } from './intake/smtp-intake.js';
+import { isReplyNotice } from './mail/notice.js';
 import { readSubmitters } from './intake/submitters.js';
 import { deliverToDistributor } from './pipeline/distributors/deliver-to.js';
 import { listDistributor } from './pipeline/distributors/list-distributor.js';
@@ -69,11 +73,17 @@ export class ListServer {
   #lastSweep = 0;
   readonly #now: () => Date;
   readonly #limiter: ReplyLimiter;
+  readonly #fetchText: WebhookFetch | undefined;
 
-  /** @throws {MailConfigurationError} for a bad key (nothing is opened here). */
-  constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date } = {}) {
+  /**
+   * @param options - `fetchText` fetches SNS signing certificates and subscription confirmations
+   * (tests give their own; by default HTTPS `fetch`, no redirects, 10 s).
+   * @throws {MailConfigurationError} for a bad key (nothing is opened here).
+   */
+  constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date; fetchText?: WebhookFetch } = {}) {
     this.settings = parseServerConfig(config);
     this.#now = options.now ?? (() => new Date());
+    this.#fetchText = options.fetchText;
     this.#limiter = replyLimiter(this.settings.control.repliesPerDay);
     this.#logger = options.logger ?? createLineLogger({ level: this.settings.logLevel, name: 'mailroom' });
     // Validate the Mailer's part now too, so `serve` fails before it listens.
@@ -92,8 +102,12 @@ export class ListServer {
     }
     const spool = (this.#spool ??= await openSpool(this.settings.spool));
     const metrics = this.#metrics;
+    // Every send consults the store's suppression list; an answer to control mail still reaches
+    // an address that unsubscribed (it wrote to us), never one that complained or hard-bounced.
+    const suppression = suppressionCheck(store, { exempt: (message, entry) => entry.reason === 'unsubscribe' && isReplyNotice(message) });
     const mailer = (this.#mailer ??= await new Mailer(this.settings.mailer, {
       logger: this.#logger,
+      suppression,
       ...(metrics && { telemetry: metrics.telemetry }),
     }).start());
     return { store, spool, mailer };
@@ -255,7 +269,23 @@ export class ListServer {
     }
     if (http.enabled) {
       const metrics = this.#metrics;
-      const server = (this.#http = createHttpServer({ store, logger: this.#logger, ...(metrics && { metrics }) }));
+      const { webhooks } = http;
+      const routes =
+        webhooks.ses || webhooks.sendgrid
+          ? webhookRouter({
+              settings: webhooks,
+              apply: feedbackApplier({ store, bounces: this.#bounces(), logger: this.#logger }),
+              logger: this.#logger,
+              now: this.#now,
+              ...(this.#fetchText && { fetchText: this.#fetchText }),
+            })
+          : undefined;
+      const server = (this.#http = createHttpServer({
+        store,
+        logger: this.#logger,
+        ...(metrics && { metrics }),
+        ...(routes && { webhooks: routes }),
+      }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(http.port, http.host, () => resolve());

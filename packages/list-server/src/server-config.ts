@@ -6,6 +6,7 @@ import { hostname as osHostname } from 'node:os';
 import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, option, parseSection } from '@mailroom/core';
 import { parseList } from '@mailroom/lists';
 import { DEFAULT_MAX_OWN_RECEIVED } from './intake/loop.js';
+import { parseWebhookSettings, type WebhookSettings } from './http/webhooks/webhook-options.js';
 
 /** The list server's own settings, every default filled in. */
 export interface ServerSettings {
@@ -27,8 +28,8 @@ export interface ServerSettings {
     /** A submitters file for SMTP AUTH (after STARTTLS only). */
     authUsers?: string;
   };
-  /** `metrics`: serve Prometheus metrics at `/metrics` on this server. */
-  http: { enabled: boolean; host: string; port: number; metrics: boolean };
+  /** `metrics`: serve Prometheus metrics at `/metrics` on this server; `webhooks`: provider feedback (SES, SendGrid). */
+  http: { enabled: boolean; host: string; port: number; metrics: boolean; webhooks: WebhookSettings };
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
   archive: string[];
@@ -70,7 +71,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
 /**
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
- * `server.http.{enabled,host,port,metrics}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
+ * `server.http.{enabled,host,port,metrics}`, `server.http.webhooks.{maxBytes,ses.path,ses.topics,sendgrid.path,sendgrid.publicKey,sendgrid.maxAge}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
  * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
@@ -100,8 +101,13 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
   );
   const httpKeys = Object.fromEntries(
     Object.entries(serverRest)
-      .filter(([key]) => key.startsWith('http.'))
+      .filter(([key]) => key.startsWith('http.') && !key.startsWith('http.webhooks.'))
       .map(([key, value]) => [key.slice(5), value]),
+  );
+  const webhookKeys = Object.fromEntries(
+    Object.entries(serverRest)
+      .filter(([key]) => key.startsWith('http.webhooks.'))
+      .map(([key, value]) => [key.slice('http.webhooks.'.length), value]),
   );
   for (const key of Object.keys(serverRest)) {
     if (!key.startsWith('smtp.') && !key.startsWith('http.')) {
@@ -179,7 +185,13 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       ...(smtp['tls.cert'] !== undefined && { tls: { cert: smtp['tls.cert'], key: smtp['tls.key'] as string } }),
       ...(smtp['auth.users'] !== undefined && { authUsers: smtp['auth.users'] }),
     },
-    http: { enabled: http.enabled ?? true, host: http.host ?? '127.0.0.1', port: http.port ?? 8025, metrics: http.metrics ?? false },
+    http: {
+      enabled: http.enabled ?? true,
+      host: http.host ?? '127.0.0.1',
+      port: http.port ?? 8025,
+      metrics: http.metrics ?? false,
+      webhooks: parseWebhookSettings(webhookKeys),
+    },
     pipeline: {
       attempts: pipeline.attempts ?? 5,
       delay: pipeline.delay ?? 60,

@@ -58,6 +58,13 @@ describe('a DSN for one member raises its score and, past the threshold, disable
     expect(outbox.transport.outbox.map((message) => message.recipients.items[0]?.address)).toEqual([ALICE]);
     const warning = logger.lines.find((line) => line.message === 'delivery disabled for bounces');
     expect(warning?.facts).toMatchObject({ member: ALICE, reason: alice?.disabledReason });
+    // And on the store's suppression list, for every list and every plain send.
+    expect(await store.getSuppression(ALICE)).toMatchObject({
+      reason: 'hard-bounce',
+      source: 'bounce-score',
+      detail: alice?.disabledReason,
+    });
+    expect(await store.getSuppression('bob@example.net')).toBeUndefined();
   });
 
   it('starts again at 1 after 7 quiet days', async () => {

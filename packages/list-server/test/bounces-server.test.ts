@@ -69,8 +69,9 @@ describe('bounces through the SMTP intake (fake clock)', () => {
     });
     expect(alice.disabledReason).toMatch(/^bounces: score 5 reached 5/);
     expect((await store.getMember(RED, 'bob@example.net'))?.enabled).toBe(true);
-    // The warning went to Alice, from the -request address, with the list's bounce address as envelope sender.
-    const warning = await waitFor(async () => mock.outbox[0]);
-    expect(warning.smtpEnvelope).toEqual({ from: 'red-bounces@lists.example.org', to: [ALICE] });
+    // Alice is suppressed (hard-bounce): the server's Mailer sends her no warning, nor anything else.
+    expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce', source: 'bounce-score' });
+    await server.sweepBounces();
+    expect(mock.outbox).toEqual([]);
   });
 });

@@ -11,6 +11,16 @@ export { createMemoryStore } from './store/memory-store.js';
 export type { BounceRecord } from './store/bounce-record.js';
 export type { Member, MemberInput, MemberUpdate } from './store/member.js';
 export type { PendingAction, PendingRequest } from './store/pending-request.js';
+export {
+  SUPPRESSION_REASONS,
+  type Suppression,
+  type SuppressionEntry,
+  type SuppressionPage,
+  type SuppressionPageOptions,
+  type SuppressionReason,
+  suppressionText,
+} from './store/suppression.js';
+export { openSuppressionCheck, type SuppressionCheckOptions, suppressionCheck } from './store/suppression-check.js';
 export { openStore } from './store/open-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type { PostgresStore } from './store/postgres/postgres-store.js';

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryFailedError, Mailer, MessageFailedError, TransportFailedError } from '@mailroom/core';
+import {
+  DeliveryFailedError,
+  Mailer,
+  MessageFailedError,
+  RecipientsSuppressedError,
+  type SuppressionCheck,
+  TransportFailedError,
+} from '@mailroom/core';
 import { createWorker, jobIdOf, type MailWorker } from '@mailroom/manager-bullmq';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -53,6 +60,39 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
       expect(result.attempts).toBe(1);
       expect(result.accepted).toEqual(['member1@example.org']);
       expect(result.deliveredAt).toBeInstanceOf(Date);
+      expect(worker.stats.delivered).toBe(1);
+    });
+  });
+
+  describe("the Mailer's suppression check", () => {
+    it('runs before the job is queued: the worker sends only to the rest, and an all-suppressed message never reaches Redis', async () => {
+      queueName = `q${randomUUID().slice(0, 8)}`;
+      const full = config();
+      const worker: MailWorker = createWorker(full);
+      await worker.start();
+      open.push({ stop: () => worker.close() });
+      const suppression: SuppressionCheck = {
+        suppressed: async (addresses) =>
+          addresses.filter((address) => address.startsWith('gone')).map((address) => ({ address, reason: 'complaint', source: 'test' })),
+      };
+      const mailer = await new Mailer(full, { suppression }).start();
+      open.push({ stop: () => mailer.stop() });
+      const message = testMessage(2, randomUUID());
+      message.bcc = 'gone@example.org';
+      const result = await mailer.send(message);
+      expect(result.accepted).toEqual(['member2@example.org']);
+      expect(result.suppressed).toEqual([{ address: 'gone@example.org', reason: 'complaint', source: 'test' }]);
+      const only = testMessage(3, randomUUID());
+      only.to = 'gone.too@example.org';
+      await expect(mailer.send(only)).rejects.toBeInstanceOf(RecipientsSuppressedError);
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed')).toEqual({
+        waiting: 0,
+        active: 0,
+        completed: 1,
+        failed: 0,
+      });
+      await queue.close();
       expect(worker.stats.delivered).toBe(1);
     });
   });

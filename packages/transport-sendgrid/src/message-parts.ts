@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { type Address, type Attachment, htmlToText, type Message } from '@mailroom/core';
+import { type Address, type AddressList, type Attachment, htmlToText, type Message } from '@mailroom/core';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types';
 
 /** An address as the v3 API takes it: ASCII (punycode) email, Unicode name. */
@@ -96,12 +96,15 @@ function derivedHeaders(message: Message): [string, string][] {
 export async function composedParts(message: Message): Promise<MessageParts> {
   const [plain, html] = await Promise.all([evaluate(message.plain), evaluate(message.rich)]);
   const from = message.author.first ?? message.sender;
+  // SendGrid delivers to the personalizations: only envelope recipients (not those the Mailer's suppression check left out).
+  const envelope = new Set(message.recipients.items.map((item) => item.envelope.toLowerCase()));
+  const kept = (list: AddressList) => list.items.filter((item) => envelope.has(item.envelope.toLowerCase())).map(mailbox);
   return {
     from: from && mailbox(from),
     replyTo: message.reply.items.map(mailbox),
-    to: message.to.items.map(mailbox),
-    cc: message.cc.items.map(mailbox),
-    bcc: message.bcc.items.map(mailbox),
+    to: kept(message.to),
+    cc: kept(message.cc),
+    bcc: kept(message.bcc),
     subject: message.subject,
     text: plain ?? (html === undefined ? undefined : htmlToText(html)),
     html,

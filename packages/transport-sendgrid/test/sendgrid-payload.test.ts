@@ -155,6 +155,12 @@ describe('SendGrid payload', () => {
     expect(recipientsOf(mail)).toEqual([{ to: [{ email: 'carol@example.org' }], bcc: [{ email: 'bob@example.org' }] }]);
   });
 
+  it("sends no copy to a recipient left out of the envelope (the Mailer's suppression check)", async () => {
+    const message = basic({ to: ['alice@example.org', 'Zed@example.org'], cc: 'carol@example.org', bcc: 'bob@example.org' });
+    const { mail } = await send(message.excludeRecipients(['zed@example.org', 'BOB@example.org']));
+    expect(recipientsOf(mail)).toEqual([{ to: [{ email: 'alice@example.org' }], cc: [{ email: 'carol@example.org' }] }]);
+  });
+
   it('lists an address once even when it is in To and Bcc (SendGrid refuses duplicates)', async () => {
     const { mail } = await send(basic({ to: 'alice@example.org', cc: 'ALICE@example.org', bcc: ['alice@example.org', 'bob@example.org'] }));
     expect(recipientsOf(mail)).toEqual([{ to: [{ email: 'alice@example.org' }], bcc: [{ email: 'bob@example.org' }] }]);

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Mailer, Message } from '@mailroom/core';
-import { listPosts, openStore, type PostReport, postToList, resumePost } from '@mailroom/lists';
+import { listPosts, openStore, type PostReport, postToList, resumePost, suppressionCheck } from '@mailroom/lists';
 import type { Command } from 'commander';
 import { wholeNumber } from '../options/whole-number.js';
 import { reportError, UsageError } from './list-action.js';
@@ -78,14 +78,18 @@ export async function runListDemo(options: ListDemoOptions): Promise<ListDemoRep
       }
     };
     await store.addMembers(DEMO_LIST, generated());
-    const mailer = await new Mailer({
-      'manager.use': 'dynamic',
-      'manager.workers': 4,
-      'manager.divisor': 250,
-      'transport.use': 'maildir',
-      'transport.directory': maildir,
-      'transport.create': true,
-    }).start();
+    const mailer = await new Mailer(
+      {
+        'manager.use': 'dynamic',
+        'manager.workers': 4,
+        'manager.divisor': 250,
+        'transport.use': 'maildir',
+        'transport.directory': maildir,
+        'transport.create': true,
+      },
+      // The store's suppression list: a suppressed member is skipped and counted, never sent.
+      { suppression: suppressionCheck(store) },
+    ).start();
     const bar = options.progress === false ? { update: () => {}, stop: () => {} } : createPostBar('demo');
     try {
       const unfinished = (await listPosts({ store, list: DEMO_LIST })).find((post) => post.state !== 'finished');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Mailer, type MailerConfig } from '@mailroom/core';
-import { type ListStore, type PostHandle, type PostReport, postToList, resumePost, showPost } from '@mailroom/lists';
+import { type ListStore, type PostHandle, type PostReport, postToList, resumePost, showPost, suppressionCheck } from '@mailroom/lists';
 import type { Command } from 'commander';
 import { LIST_EXIT, reportError, UsageError, withStore } from './list-action.js';
 import { createPostBar } from './post-progress.js';
@@ -48,7 +48,7 @@ function exitFor(report: PostReport): number {
 /** Runs a post (new or resumed) with a bar, Ctrl-C pausing it, and a final report. */
 async function runPostCommand(store: ListStore, list: string, file: string | undefined, options: PostCommandOptions, config: MailerConfig) {
   const bar = createPostBar(options.resume ? `resume ${options.resume}` : `post ${list}`);
-  const mailer = await new Mailer(config).start();
+  const mailer = await new Mailer(config, { suppression: suppressionCheck(store) }).start();
   let handle: PostHandle | undefined;
   const pause = () => {
     process.stderr.write('\npausing after what is in flight (Ctrl-C again to quit at once)...\n');

@@ -43,12 +43,14 @@ export function isDefinition(value: unknown): value is Definition {
   );
 }
 
-function isMissing(error: unknown, specifier: string): boolean {
+/** True when `error` says `specifier` itself could not be found (not a module it imports failing). */
+export function isMissing(error: unknown, specifier: string): boolean {
   const code = (error as { code?: string }).code;
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(specifier);
 }
 
-async function importPackage(specifier: string): Promise<unknown> {
+/** Imports a package from the core's folder, else from the application's (the current directory). */
+export async function importPackage(specifier: string): Promise<unknown> {
   try {
     return await import(specifier);
   } catch (error) {

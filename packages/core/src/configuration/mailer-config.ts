@@ -31,9 +31,33 @@ export interface ParsedMailerConfig {
   message: MessageFields;
   /** The DKIM signatures every message gets (`dkim.*`); empty when none. */
   dkim: DkimEntry[];
+  /** `suppression.store`: the store URL whose suppression list every send consults. */
+  suppression?: { store: string };
 }
 
-const SECTIONS = ['manager', 'transport', 'message', 'dkim'];
+const SECTIONS = ['manager', 'transport', 'message', 'dkim', 'suppression'];
+
+/** The `suppression.*` keys: only `store`, a store URL. */
+function suppressionConfig(flat: Map<string, unknown>, prefix: string): { store: string } | undefined {
+  const section = sectionOf(flat, 'suppression');
+  for (const [key, value] of Object.entries(section)) {
+    if (key !== 'store') {
+      throw new MailConfigurationError(`${prefix}suppression.${key}`, 'unknown key', {
+        expected: `${prefix}suppression.store`,
+        received: describeUnknownValue(value),
+      });
+    }
+  }
+  const store = section.store;
+  if (store === undefined) return undefined;
+  if (typeof store !== 'string' || !/^(sqlite:|postgres(ql)?:|memory:)/i.test(store.trim())) {
+    throw new MailConfigurationError(`${prefix}suppression.store`, 'invalid value', {
+      expected: 'a store URL: sqlite:PATH, postgres://HOST/DATABASE or memory:',
+      received: typeof store === 'string' ? JSON.stringify(store.replace(/\/\/[^@/]*@/, '//***@')) : typeof store,
+    });
+  }
+  return { store: store.trim() };
+}
 
 function component(flat: Map<string, unknown>, name: string, prefix: string, fallback?: string): ComponentConfig {
   const section = sectionOf(flat, name);
@@ -132,10 +156,12 @@ export function parseMailerConfig(config: MailerConfig, prefix = ''): ParsedMail
       });
     }
   }
+  const suppression = suppressionConfig(flat, prefix);
   return {
     manager: component(flat, 'manager', prefix, 'immediate'),
     transport: component(flat, 'transport', prefix),
     message: messageDefaults(flat, prefix),
     dkim: parseDkimConfig(flat, prefix),
+    ...(suppression && { suppression }),
   };
 }

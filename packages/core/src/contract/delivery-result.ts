@@ -1,4 +1,5 @@
 import type { Message } from '../message/message.js';
+import type { SuppressedRecipient } from '../suppression/suppression-check.js';
 import type { RecipientRejection, TransportReceipt } from './receipt.js';
 
 /** The outcome of a successful `mailer.send()`. */
@@ -13,6 +14,11 @@ export interface DeliveryResult {
   accepted: string[];
   /** Envelope recipients refused, with the server's code and reply. */
   rejected: RecipientRejection[];
+  /**
+   * Recipients left out because they are suppressed, with the reason (never sent to). Set by
+   * `mailer.send` when the Mailer has a suppression check (empty when none was suppressed).
+   */
+  suppressed?: readonly SuppressedRecipient[];
   /** The peer's final reply, when there is one. */
   response?: string;
   /** An id the peer gave the message, when there is one. */

@@ -6,3 +6,4 @@ export { MessageFailedError } from './message-failed-error.js';
 export { TransportExhaustedError } from './transport-exhausted-error.js';
 export { DeliveryFailedError } from './delivery-failed-error.js';
 export { MessageError } from './message-error.js';
+export { RecipientsSuppressedError } from './recipients-suppressed-error.js';

@@ -58,6 +58,8 @@ export class Message {
   #plain: Body | undefined;
   #rich: Body | undefined;
   #attachments: Attachment[] = [];
+  /** Lower-cased addresses left out of the envelope (the Mailer's suppression check). */
+  #excluded: ReadonlySet<string> = new Set();
 
   /**
    * @throws {MessageError} `EFIELD` for an unknown field; `EADDRESS`, `EHEADER` for bad values.
@@ -296,9 +298,22 @@ export class Message {
     return this.#sender ?? this.#author.first;
   }
 
-  /** Every recipient (to, cc and bcc), without duplicates. */
+  /** Every recipient (to, cc and bcc), without duplicates, less those {@link excludeRecipients} left out. */
   get recipients(): AddressList {
-    return this.#to.concat(this.#cc, this.#bcc).unique();
+    const all = this.#to.concat(this.#cc, this.#bcc).unique();
+    const out = (item: Address) => this.#excluded.has(item.address.toLowerCase()) || this.#excluded.has(item.envelope.toLowerCase());
+    return this.#excluded.size === 0 ? all : new AddressList(all.items.filter((item) => !out(item)));
+  }
+
+  /** Leaves these addresses (any case) out of the envelope, replacing those given before; headers still name them (the Mailer's suppression check). */
+  excludeRecipients(addresses: Iterable<string>): this {
+    this.#excluded = new Set([...addresses].map((address) => address.trim().toLowerCase()));
+    return this;
+  }
+
+  /** The addresses {@link excludeRecipients} leaves out, lower-cased. */
+  get excludedRecipients(): readonly string[] {
+    return [...this.#excluded];
   }
 
   /**

@@ -31,6 +31,11 @@ export interface BounceHandler {
    * @throws {UnhandledMailError} for an unrecognised message: kept in the `bounces` folder for the owner.
    */
   handle(post: ListPost): Promise<BounceVerdict & { members: string[] }>;
+  /**
+   * Scores one hard bounce reported another way (a provider's webhook): the same rules as a DSN.
+   * @returns false when the address is not a member of the list (nothing scored).
+   */
+  score(list: List, address: string, reason: string, source: string): Promise<boolean>;
   /** Sends due warnings to members disabled for bounces and removes those warned enough. @returns how many were warned and removed. */
   sweep(list: List): Promise<{ warned: number; removed: number }>;
 }
@@ -57,7 +62,8 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
     } else if (step === 'warn') {
       const warnings = record.warnings + 1;
       if (options.mailer) {
-        await sendNotice(options.mailer, {
+        // A suppressed address gets no warning (it is counted all the same, so removal comes on time).
+        const sent = await sendNotice(options.mailer, {
           list,
           to: member.address,
           autoSubmitted: 'auto-generated',
@@ -68,6 +74,7 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
             `This is warning ${warnings} of ${policy.warnings}; after the last one, the address is removed from the list.\n` +
             `To receive the list again, send "subscribe" to ${list.requestAddress} and confirm.\n`,
         });
+        if (sent !== true) logger.info({ list: list.address, member: member.address, reason: sent }, 'bounce warning not sent');
       }
       await store.setBounceRecord(list.address, member.address, { ...record, warnings, lastWarningAt: at });
       logger.info({ list: list.address, member: member.address, warning: warnings, of: policy.warnings }, 'bounce warning sent');
@@ -75,7 +82,33 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
     return step;
   };
 
+  /** Scores one hard bounce of `address` on `list`: a point (at most one a day), and at the threshold disabled, suppressed, warned. */
+  const scoreMember = async (list: List, address: string, reason: string, facts: Record<string, unknown>): Promise<boolean> => {
+    const member = await store.getMember(list.address, address);
+    if (!member) {
+      logger.info({ ...facts, member: address }, 'bounce for an address that is not a member: ignored');
+      return false;
+    }
+    const scored = scoreBounce(await store.getBounceRecord(list.address, address), now(), policy);
+    if (scored.change !== 'same-day') await store.setBounceRecord(list.address, address, scored.record);
+    logger.info(
+      { ...facts, member: member.address, score: scored.record.score, change: scored.change, threshold: policy.threshold },
+      scored.change === 'same-day' ? 'bounce already scored today' : 'bounce scored',
+    );
+    if (scored.reachesThreshold && member.enabled) {
+      const why = `${BOUNCE_REASON} score ${scored.record.score} reached ${policy.threshold} (last: ${reason})`;
+      const disabled = await store.updateMember(list.address, member.address, { enabled: false, disabledReason: why });
+      await store.suppress(member.address, { reason: 'hard-bounce', source: 'bounce-score', detail: why });
+      logger.warn({ list: list.address, member: member.address, reason: why, suppressed: 'hard-bounce' }, 'delivery disabled for bounces');
+      await warnOrRemove(list, disabled, scored.record);
+    }
+    return true;
+  };
+
   return {
+    async score(list, address, reason, source) {
+      return scoreMember(list, address, reason, { list: list.address, kind: 'hard', reason, source });
+    },
     async handle(post) {
       const verp = post.address === undefined ? undefined : decodeVerp(post.address);
       const verdict = classifyBounce(post.raw);
@@ -87,25 +120,7 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
         logger.info(facts, 'bounce not scored');
         return { ...verdict, members };
       }
-      for (const address of members) {
-        const member = await store.getMember(post.list.address, address);
-        if (!member) {
-          logger.info({ ...facts, member: address }, 'bounce for an address that is not a member: ignored');
-          continue;
-        }
-        const scored = scoreBounce(await store.getBounceRecord(post.list.address, address), now(), policy);
-        if (scored.change !== 'same-day') await store.setBounceRecord(post.list.address, address, scored.record);
-        logger.info(
-          { ...facts, member: member.address, score: scored.record.score, change: scored.change, threshold: policy.threshold },
-          scored.change === 'same-day' ? 'bounce already scored today' : 'bounce scored',
-        );
-        if (scored.reachesThreshold && member.enabled) {
-          const reason = `${BOUNCE_REASON} score ${scored.record.score} reached ${policy.threshold} (last: ${verdict.reason})`;
-          const disabled = await store.updateMember(post.list.address, member.address, { enabled: false, disabledReason: reason });
-          logger.warn({ list: post.list.address, member: member.address, reason }, 'delivery disabled for bounces');
-          await warnOrRemove(post.list, disabled, scored.record);
-        }
-      }
+      for (const address of members) await scoreMember(post.list, address, verdict.reason, facts);
       return { ...verdict, members };
     },
     async sweep(list) {

@@ -103,6 +103,15 @@ export function controlHandler(options: ControlHandlerOptions): { handle(post: L
         if (!pending) return `> ${command.line}\nThis token is unknown, expired or already used: nothing was changed.`;
         if (pending.action === 'subscribe') {
           const member = await store.getMember(list.address, pending.address);
+          // A confirmed subscription lifts an unsubscribe suppression (never a complaint or a hard bounce).
+          const suppression = await store.getSuppression(pending.address);
+          if (suppression?.reason === 'unsubscribe') {
+            await store.unsuppress(pending.address);
+            logger.info(
+              { address: pending.address, source: suppression.source },
+              'unsubscribe suppression lifted by a confirmed subscription',
+            );
+          }
           if (member && !member.enabled) {
             await store.updateMember(list.address, pending.address, { enabled: true });
             await store.setBounceRecord(list.address, pending.address, null);
@@ -113,6 +122,11 @@ export function controlHandler(options: ControlHandlerOptions): { handle(post: L
         }
         await store.removeMembers(list.address, [pending.address]);
         await store.setBounceRecord(list.address, pending.address, null);
+        await store.suppress(pending.address, {
+          reason: 'unsubscribe',
+          source: 'control',
+          detail: `confirmed by mail to ${list.requestAddress}`,
+        });
         logger.info({ list: list.address, address: pending.address }, 'unsubscribed by mail');
         return `> ${command.line}\n${pending.address} has left ${list.address}.`;
       }
@@ -146,7 +160,7 @@ export function controlHandler(options: ControlHandlerOptions): { handle(post: L
         return { results, replied: 'daily limit reached' };
       }
       const subject = fieldValues(fields, 'subject')[0] ?? '';
-      await sendNotice(mailer, {
+      const sent = await sendNotice(mailer, {
         list: post.list,
         to: from,
         autoSubmitted: 'auto-replied',
@@ -157,6 +171,10 @@ export function controlHandler(options: ControlHandlerOptions): { handle(post: L
         ...(post.messageId && { inReplyTo: post.messageId }),
         ...(fieldValues(fields, 'references')[0] && { references: fieldValues(fields, 'references')[0] }),
       });
+      if (sent !== true) {
+        logger.info({ list: post.list.address, to: from, reason: sent }, 'control reply not sent: suppressed');
+        return { results, replied: sent };
+      }
       return { results, replied: true };
     },
   };

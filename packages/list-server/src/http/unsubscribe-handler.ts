@@ -52,8 +52,9 @@ export function isOneClick(contentType: string | undefined, body: string): boole
  * `list`, `member` and `token` query parameters (any path: a proxy maps the base URL here).
  * - `GET` (and `HEAD`) shows a confirmation page with a button and changes nothing: link
  *   scanners and prefetchers fetch URLs;
- * - `POST` with the body `List-Unsubscribe=One-Click` and a valid token removes the member and
- *   answers 200; again, it answers 200 again (idempotent);
+ * - `POST` with the body `List-Unsubscribe=One-Click` and a valid token removes the member, puts
+ *   the address on the suppression list (`unsubscribe`, source `one-click`) and answers 200;
+ *   again, it answers 200 again (idempotent);
  * - a bad token, an unknown list or a non-member changes nothing and gets the very same answer;
  * - a POST without the one-click body is 400, another method 405, a body over 8 KiB 413,
  *   a store that fails 503 (the mailbox provider tries again).
@@ -102,6 +103,8 @@ export function unsubscribeHandler(options: { store: ListStore; logger?: Logger 
       }
       if (found && valid) {
         const removed = await store.removeMembers(found.address, [member]);
+        // On the suppression list too (idempotent): no list post or plain send reaches it until a confirmed re-subscribe.
+        await store.suppress(member, { reason: 'unsubscribe', source: 'one-click', detail: `one-click from ${found.address}` });
         if (removed > 0) logger.info({ list: found.address, member, via: 'one-click' }, 'unsubscribed');
       } else logger.info({ list, via: 'one-click' }, 'unsubscribe with a bad token or an unknown list: nothing changed');
     } catch (error) {

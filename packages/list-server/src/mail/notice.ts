@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Mailer, Message } from '@mailroom/core';
+import { type Mailer, Message, RecipientsSuppressedError } from '@mailroom/core';
 import type { List } from '@mailroom/lists';
 
 /** A message the server writes itself: a reply to a command, a warning, a moderator notice. */
@@ -65,13 +65,33 @@ export function composeNotice(notice: Notice, now = new Date()): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
+/** The answers to mail someone sent us (`auto-replied`), which an unsubscribe suppression lets through. */
+const replies = new WeakSet<Message>();
+
+/**
+ * True for a notice that answers a message its recipient sent (`Auto-Submitted: auto-replied`):
+ * the list server's suppression check lets it reach an address that unsubscribed.
+ */
+export function isReplyNotice(message: Message): boolean {
+  return replies.has(message);
+}
+
 /**
  * Sends a notice through the Mailer: from the list's -request address, with the list's
  * bounce address as envelope sender (so a bounce of it is never answered by the server),
  * `Auto-Submitted`, `Precedence: bulk` (other responders stay quiet) and the list's `X-Loop`
  * (a responder that copies it back to us is refused as a loop).
+ * @returns true when sent, or why not: every recipient is suppressed (nothing to retry).
  */
-export async function sendNotice(mailer: Mailer, notice: Notice): Promise<void> {
+export async function sendNotice(mailer: Mailer, notice: Notice): Promise<true | string> {
   const to = typeof notice.to === 'string' ? [notice.to] : [...notice.to];
-  await mailer.send(Message.raw(composeNotice(notice), { from: notice.list.bounceAddress, to }));
+  const message = Message.raw(composeNotice(notice), { from: notice.list.bounceAddress, to });
+  if (notice.autoSubmitted === 'auto-replied') replies.add(message);
+  try {
+    await mailer.send(message);
+    return true;
+  } catch (error) {
+    if (!(error instanceof RecipientsSuppressedError)) throw error;
+    return `suppressed: ${error.suppressed.map((entry) => entry.reason).join(', ')}`;
+  }
 }

@@ -11,6 +11,8 @@ export interface RunningServer {
   store: ListStore;
   mock: MockDefinition;
   directory: string;
+  /** The HTTP port (0 when `server.http.enabled` is false, the default here). */
+  http: number;
   /** Sends raw mail over SMTP with this envelope. */
   send(from: string, to: string, raw: string): Promise<unknown>;
   stop(): Promise<void>;
@@ -38,7 +40,7 @@ export async function runningServer(
     },
     now ? { now } : {},
   );
-  const { smtp } = await server.start();
+  const { smtp, http } = await server.start();
   const store = await openStore(server.settings.store);
   const transport = createTransport({ host: '127.0.0.1', port: smtp, secure: false, ignoreTLS: true });
   return {
@@ -46,6 +48,7 @@ export async function runningServer(
     store,
     mock,
     directory: directory.path,
+    http,
     send: (from, to, raw) => transport.sendMail({ envelope: { from, to: [to] }, raw }),
     async stop() {
       transport.close();

@@ -20,7 +20,7 @@ export interface PostReport {
   state: PostState;
   sent: number;
   failed: number;
-  /** Members skipped because their delivery is disabled (or they left the list before a resume). */
+  /** Members skipped: delivery disabled, on the suppression list (`suppressed: <reason> (<source>)` in the ledger), or gone before a resume. */
   skipped: number;
   /** Still outstanding (non-zero only when paused or stopped). */
   pending: number;

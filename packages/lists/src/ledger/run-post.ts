@@ -1,6 +1,8 @@
-import { DeliveryFailedError, type DeliveryResult, MailError, MailerNotRunningError } from '@mailroom/core';
+import { DeliveryFailedError, type DeliveryResult, MailError, MailerNotRunningError, RecipientsSuppressedError } from '@mailroom/core';
 import { deliveriesFor, type PreparedPost } from '../expansion/expand.js';
 import type { Member } from '../store/member.js';
+import type { ListStore } from '../store/store.js';
+import { suppressionKey, suppressionText } from '../store/suppression.js';
 import type { DeliveryOutcome, Ledger, PostRecord } from './ledger.js';
 import type { PostHandle, PostReport, RunOptions } from './post-types.js';
 
@@ -11,12 +13,37 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Splits members into those to send to and those skipped: delivery disabled (with its reason)
+ * or on the store's suppression list (`suppressed: complaint (ses)`), checked in one query.
+ */
+async function screen(store: ListStore, members: readonly Member[]): Promise<{ send: Member[]; skipped: DeliveryOutcome[] }> {
+  const enabled = members.filter((member) => member.enabled);
+  const suppressed = await store.suppressedAmong(enabled.map((member) => member.address));
+  const skipped: DeliveryOutcome[] = [];
+  const send: Member[] = [];
+  for (const member of members) {
+    const suppression = member.enabled ? suppressed.get(suppressionKey(member.address)) : undefined;
+    if (member.enabled && !suppression) send.push(member);
+    else {
+      const response = suppression ? suppressionText(suppression) : (member.disabledReason ?? 'delivery disabled');
+      skipped.push({ member: member.position, address: member.address, state: 'skipped', response });
+    }
+  }
+  return { send, skipped };
+}
+
 /** Outcomes for the members one delivery covered: per-recipient rejections where the transport says. */
 function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, number>, result: DeliveryResult): DeliveryOutcome[] {
   const rejected = new Map(result.rejected.map((rejection) => [rejection.address.toLowerCase(), rejection]));
+  // Suppressed after the page was screened: the Mailer's own check left them out.
+  const suppressed = new Map((result.suppressed ?? []).map((entry) => [entry.address.toLowerCase(), entry]));
   const response = result.response ?? `accepted by ${result.transport}`;
   return recipients.map((address) => {
     const member = keys.get(address) as number;
+    const left = suppressed.get(address.toLowerCase());
+    if (left)
+      return { member, address, state: 'skipped', response: suppressionText({ reason: left.reason, source: left.source ?? 'mailer' }) };
     const rejection = rejected.get(address.toLowerCase());
     if (!rejection) return { member, address, state: 'sent', response };
     return { member, address, state: 'failed', response: [rejection.code, rejection.response ?? 'rejected'].filter(Boolean).join(' ') };
@@ -120,7 +147,16 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
           (error: unknown) => {
             // Not sent and not failed: it stays pending in the ledger and a resume sends it.
             if (error instanceof MailerNotRunningError) stopped = 'the mailer stopped before the post was done';
-            else {
+            else if (error instanceof RecipientsSuppressedError) {
+              const reasons = new Map(error.suppressed.map((entry) => [entry.address.toLowerCase(), entry]));
+              settle(
+                delivery.recipients.map((address) => {
+                  const entry = reasons.get(address.toLowerCase());
+                  const response = suppressionText({ reason: entry?.reason ?? 'suppressed', source: entry?.source ?? 'mailer' });
+                  return { member: keys.get(address) as number, address, state: 'skipped', response };
+                }),
+              );
+            } else {
               const response = reasonOf(error);
               settle(delivery.recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'failed', response })));
             }
@@ -143,36 +179,23 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
     // 1. What the ledger still has pending: in flight or queued when the last run ended.
     for await (const rows of ledger.pending(id, batchSize)) {
       if (paused || stopped || writeError) break;
-      const members: Member[] = [];
-      const keys = new Map<string, number>();
+      const found: Member[] = [];
       const gone: DeliveryOutcome[] = [];
       for (const { member: key, address } of rows) {
         const member = await store.getMember(list, address);
         if (!member) gone.push({ member: key, address, state: 'skipped', response: 'no longer a member' });
-        else if (!member.enabled) {
-          gone.push({ member: key, address, state: 'skipped', response: member.disabledReason ?? 'delivery disabled' });
-        } else {
-          members.push(member);
-          keys.set(member.address, key);
-        }
+        // The ledger row's key, whatever position the member has now.
+        else found.push({ ...member, position: key });
       }
+      const { send, skipped } = await screen(store, found);
+      gone.push(...skipped);
       if (gone.length > 0) settle(gone);
-      await deliver(members, keys);
+      await deliver(send, new Map(send.map((member) => [member.address, member.position])));
     }
     // 2. The rest of the snapshot, page by page after the cursor.
     if (!paused && !stopped && !writeError) {
       for await (const page of store.members(list, { after: post.cursor, upTo: post.upTo, batchSize })) {
-        const enabled = page.members.filter((member) => member.enabled);
-        const skipped = page.members
-          .filter((member) => !member.enabled)
-          .map(
-            (member): DeliveryOutcome => ({
-              member: member.position,
-              address: member.address,
-              state: 'skipped',
-              response: member.disabledReason ?? 'delivery disabled',
-            }),
-          );
+        const { send: enabled, skipped } = await screen(store, page.members);
         // One commit per page: the outcomes so far, then this page as pending, before any of it is submitted.
         const settled = buffer;
         buffer = [];

@@ -4,6 +4,7 @@ import { changedList, inBatches, listKey } from './list-record.js';
 import type { BounceRecord } from './bounce-record.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import type { PendingRequest } from './pending-request.js';
+import { memorySuppressions } from './memory-suppressions.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
 interface Entry {
@@ -61,6 +62,7 @@ export function createMemoryStore(): ListStore {
     return found;
   };
   return {
+    ...memorySuppressions(),
     kind: 'memory',
     async createList(settings: ListSettings) {
       const list = parseList(settings);

@@ -5,7 +5,8 @@ import type { Database } from 'better-sqlite3';
  * keyset cursor of `members()` and the upper bound of a post's snapshot.
  * `address_key` (lower-cased) makes addresses unique per list in any case;
  * `address` keeps the case given. `bounce_scores` and `pending_requests` (confirmation
- * tokens) are keyed by list and lower-cased address.
+ * tokens) are keyed by list and lower-cased address; `suppressions` (one list for the whole
+ * store) by lower-cased address alone.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS lists (
@@ -46,6 +47,14 @@ CREATE TABLE IF NOT EXISTS pending_requests (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pending_by_address ON pending_requests(list_id, action, address_key);
+CREATE TABLE IF NOT EXISTS suppressions (
+  address_key TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  detail TEXT,
+  created_at INTEGER NOT NULL
+);
 `;
 
 /** Creates the subscriber tables if they are missing (idempotent). */

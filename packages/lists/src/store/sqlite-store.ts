@@ -7,6 +7,7 @@ import { changedList, inBatches, listKey, settingsOf } from './list-record.js';
 import type { BounceRecord } from './bounce-record.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import { migrateStore } from './sqlite-schema.js';
+import { sqliteSuppressions } from './sqlite-suppressions.js';
 import type { PendingAction, PendingRequest } from './pending-request.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
@@ -169,6 +170,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   });
 
   return {
+    ...sqliteSuppressions(database),
     kind: 'sqlite',
     path,
     database,

@@ -2,6 +2,7 @@ import type { List, ListSettings } from '../list/list.js';
 import type { BounceRecord } from './bounce-record.js';
 import type { Member, MemberInput, MemberUpdate } from './member.js';
 import type { PendingRequest } from './pending-request.js';
+import type { Suppression, SuppressionEntry, SuppressionPage, SuppressionPageOptions } from './suppression.js';
 
 /** How `store.members()` pages through a list. */
 export interface MemberPageOptions {
@@ -101,6 +102,29 @@ export interface ListStore {
    * not expired at `now` (single use: a second call returns undefined).
    */
   takePending(list: string, token: string, now?: Date): Promise<PendingRequest | undefined>;
+
+  /**
+   * Puts an address on the suppression list (one list for the whole store, in any case).
+   * Idempotent: an address already there keeps its first entry, except that an `unsubscribe`
+   * gives way to a stronger reason (a complaint, a hard bounce, a manual entry).
+   * @returns the suppression now kept.
+   * @throws {MailConfigurationError} for a bad address, reason or source (`suppression.<field>`).
+   */
+  suppress(address: string, entry: SuppressionEntry): Promise<Suppression>;
+  /** Takes an address off the suppression list. @returns false when it was not there. */
+  unsuppress(address: string): Promise<boolean>;
+  /** The address's suppression (any case), or undefined. */
+  getSuppression(address: string): Promise<Suppression | undefined>;
+  /**
+   * The suppression list in keyset pages by lower-cased address.
+   * @throws {MailConfigurationError} for a bad `limit` or `reason`.
+   */
+  suppressions(options?: SuppressionPageOptions): Promise<SuppressionPage>;
+  /**
+   * The suppressed among many addresses, in one query (a page of members before a post sends it).
+   * @returns the suppressions found, keyed by lower-cased address.
+   */
+  suppressedAmong(addresses: readonly string[]): Promise<Map<string, Suppression>>;
 
   /** Closes the store (the database file). */
   close(): Promise<void>;

@@ -74,6 +74,16 @@ export const MIGRATIONS: readonly string[] = [
      expires_at bigint NOT NULL
    );
    CREATE INDEX pending_by_address ON pending_requests (list_id, action, address_key);`,
+  // 3: the suppression list, one for the whole store, keyed by lower-cased address; times in ms.
+  `CREATE TABLE suppressions (
+     address_key text PRIMARY KEY,
+     address text NOT NULL,
+     reason text NOT NULL,
+     source text NOT NULL,
+     detail text,
+     created_at bigint NOT NULL
+   );
+   CREATE INDEX suppressions_in_byte_order ON suppressions (address_key COLLATE "C");`,
 ];
 
 /** An arbitrary constant: the advisory lock that makes concurrent starts migrate one at a time. */

@@ -3,6 +3,7 @@ import { type List, type ListSettings, parseList } from '../../list/list.js';
 import { ListExistsError, ListNotFoundError, MemberNotFoundError } from '../errors.js';
 import { changedList, inBatches, listKey, settingsOf } from '../list-record.js';
 import { postgresRecords } from './postgres-records.js';
+import { postgresSuppressions } from './postgres-suppressions.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from '../store.js';
 import { storeError } from './postgres-errors.js';
@@ -136,6 +137,7 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
 
   return {
     ...postgresRecords({ query, transaction, listId }),
+    ...postgresSuppressions({ query, transaction }),
     kind: 'postgres',
     server,
     pool,
