@@ -1,7 +1,8 @@
 import { Address } from '@mailroom/core';
 import { SUPPRESSION_REASONS, type Suppression, type SuppressionReason } from '@mailroom/lists';
 import type { Command } from 'commander';
-import { UsageError, withStore, wholeNumber } from './list-action.js';
+import { wholeNumber } from '../options/whole-number.js';
+import { UsageError, withStore } from './list-action.js';
 
 interface SuppressOptions {
   store?: string;
@@ -45,14 +46,14 @@ export function registerSuppress(program: Command): void {
     .command('list')
     .description('List suppressed addresses, by address')
     .option('--reason <reason>', `only this reason (${SUPPRESSION_REASONS.join(', ')})`)
-    .option('--limit <n>', 'at most this many')
+    .option('--limit <n>', 'at most this many', wholeNumber('--limit', 1))
     .option('--after <address>', 'start after this address (the last one of a previous listing)')
     .option(...storeOption)
     .option('--json', 'one JSON object per line')
-    .action((options: SuppressOptions & { reason?: string; limit?: string; after?: string }) =>
+    .action((options: SuppressOptions & { reason?: string; limit?: number; after?: string }) =>
       withStore(options.store, async (store) => {
         const reason = reasonOf(options.reason);
-        let left = options.limit === undefined ? Number.POSITIVE_INFINITY : wholeNumber('--limit', options.limit);
+        let left = options.limit ?? Number.POSITIVE_INFINITY;
         let after = options.after;
         let shown = 0;
         while (left > 0) {
