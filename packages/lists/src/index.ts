@@ -21,6 +21,7 @@ export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Reci
 export type { DmarcMitigation, DmarcSettings, ListDmarc, OriginalFromPlace } from './list/dmarc-settings.js';
 export { decodeWords, encodeWords } from './expansion/encoded-words.js';
 export { phrase } from './expansion/list-headers.js';
+export { type HeaderField, fieldValue, type SplitMessage, splitMessage } from './expansion/header-block.js';
 export { LoopDetectedError } from './expansion/loop.js';
 export { unsubscribeToken, verifyUnsubscribeToken } from './expansion/tokens.js';
 export { decodeVerp, encodeVerp } from './expansion/verp.js';
