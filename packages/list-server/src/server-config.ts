@@ -6,6 +6,7 @@ import { hostname as osHostname } from 'node:os';
 import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, option, parseSection } from '@mailroom/core';
 import { parseList } from '@mailroom/lists';
 import { DEFAULT_MAX_OWN_RECEIVED } from './intake/loop.js';
+import { type ArcSettings, parseArcSettings } from './arc/arc-options.js';
 
 /** The list server's own settings, every default filled in. */
 export interface ServerSettings {
@@ -38,6 +39,14 @@ export interface ServerSettings {
   control: ControlPolicy;
   /** The mailbox `mailroom fetch --imap` reads (`imap.*`), when configured. */
   imap?: ImapFetcherOptions;
+  /**
+   * The DMARC policy lookups (`dmarc.*`): `timeout` per DNS answer (seconds; past it the domain
+   * counts as `p=reject`), `cacheTtl` (seconds an answer is kept), `cacheSize` (names kept).
+   * Each list's own `dmarc.mitigation` decides what is done.
+   */
+  dmarc: { timeout: number; cacheTtl: number; cacheSize: number };
+  /** The ARC sealing key (`arc.*`), when posts are to be sealed. */
+  arc?: ArcSettings;
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -55,6 +64,8 @@ const TOP = [
   'bounces',
   'control',
   'imap',
+  'dmarc',
+  'arc',
   'log',
   'manager',
   'transport',
@@ -71,7 +82,8 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port,metrics}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
- * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`,
+ * `dmarc.{timeout,cacheTtl,cacheSize}`, `arc.{domain,selector,key,trustedAuthServId}`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -155,6 +167,16 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     });
   }
   const imap = parseImapOptions(section(flat, 'imap'));
+  const dmarc = parseSection(
+    {
+      timeout: option.number(0.001, 60).optional(),
+      cacheTtl: option.number(0).optional(),
+      cacheSize: option.integer(0, 10_000_000).optional(),
+    },
+    section(flat, 'dmarc'),
+    'dmarc.',
+  );
+  const arc = parseArcSettings(section(flat, 'arc'));
   const archive = parseSection({ to: option.list().optional() }, section(flat, 'archive'), 'archive.');
   const log = parseSection({ level: option.oneOf(LOG_LEVELS).optional() }, section(flat, 'log'), 'log.');
   if (hostname !== undefined && (typeof hostname !== 'string' || !/^[A-Za-z0-9.-]+$/.test(hostname))) {
@@ -190,6 +212,8 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     bounces: parseBouncePolicy(section(flat, 'bounces')),
     control: parseControlPolicy(section(flat, 'control')),
     ...(imap && { imap }),
+    dmarc: { timeout: dmarc.timeout ?? 5, cacheTtl: dmarc.cacheTtl ?? 3600, cacheSize: dmarc.cacheSize ?? 10_000 },
+    ...(arc && { arc }),
     lists: lists as Record<string, unknown>[],
     logLevel: log.level ?? 'info',
     mailer,
