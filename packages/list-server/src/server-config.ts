@@ -50,7 +50,7 @@ export interface ServerSettings {
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
-  /** What goes to the Mailer: the `manager.*`, `transport.*` and `message.*` keys. */
+  /** What goes to the Mailer: the `manager.*`, `transport.*`, `message.*` and `dkim.*` keys (every copy is DKIM-signed when `dkim.*` is set). */
   mailer: MailerConfig;
 }
 
@@ -70,6 +70,7 @@ const TOP = [
   'manager',
   'transport',
   'message',
+  'dkim',
 ];
 
 function section(flat: Map<string, unknown>, name: string): Record<string, unknown> {
@@ -83,7 +84,7 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port,metrics}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
  * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`,
- * `dmarc.{timeout,cacheTtl,cacheSize}`, `arc.{domain,selector,key,trustedAuthServId}`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `dmarc.{timeout,cacheTtl,cacheSize}`, `arc.{domain,selector,key,trustedAuthServId}`, `lists` (an array of list settings), `log.level`, and the Mailer's `dkim.*`, `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -186,7 +187,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
   if (!Array.isArray(lists)) throw new MailConfigurationError('lists', 'invalid value', { expected: 'an array of list settings' });
   for (const [index, settings] of lists.entries()) parseList(settings as Record<string, unknown>, `lists.${index}.`);
   const mailer: MailerConfig = {};
-  for (const [key, value] of flat) if (/^(manager|transport|message)(\.|$)/.test(key)) mailer[key] = value;
+  for (const [key, value] of flat) if (/^(manager|transport|message|dkim)(\.|$)/.test(key)) mailer[key] = value;
   return {
     store: root.store ?? 'sqlite:./var/mailroom.db',
     spool: root.spool ?? './var/spool',

@@ -90,7 +90,7 @@ export function createArcSealer(options: ArcSealerOptions): ArcSealer {
         ...(resolver && { resolver }),
       });
       const arc = result.arc;
-      if (!arc || !arc.authResults) return undefined;
+      if (arc === false || !arc.authResults) return undefined;
       const cv = arc.status.result;
       if (cv !== 'none' && cv !== 'pass') return undefined;
       return { authResults: arc.authResults, cv };
