@@ -92,11 +92,23 @@ describe('ARC sealing of a prepared post: one seal for every member', () => {
     expect(verdict?.authResults).toMatch(/^lists\.example\.org;/);
   });
 
-  it('a personalized footer (a body per member) is left unsealed rather than sealed to fail', async () => {
+  it('a personalized footer (a body per member): no shared seal, each copy sealed on its own and validating', async () => {
     const personal = parseList({ address: 'red@lists.example.org', personalize: true, footer: 'Bye {address}' });
     const prepared = preparePost(personal, POST);
-    const verdict = (await sealer().check(POST)) as NonNullable<Awaited<ReturnType<ReturnType<typeof sealer>['check']>>>;
-    expect(await sealer().seal(prepared, verdict)).toBe(prepared);
+    const arc = sealer();
+    const verdict = (await arc.check(POST)) as NonNullable<Awaited<ReturnType<typeof arc.check>>>;
+    expect(await arc.seal(prepared, verdict)).toBe(prepared);
+    const deliveries = deliveriesFor(prepared, [{ address: 'a@example.com' }, { address: 'b@example.net' }]);
+    const sealed = await Promise.all(deliveries.map((delivery) => arc.sealCopy(delivery, prepared, verdict)));
+    const copies = await copiesOf(sealed);
+    expect(copies[0]?.toString()).toContain('Bye a@example.com');
+    expect(copies[1]?.toString()).toContain('Bye b@example.net');
+    for (const copy of copies) expect(await arcResult(copy)).toBe('pass');
+    expect(sealed.map((delivery) => delivery.message.smtpEnvelope)).toEqual(deliveries.map((delivery) => delivery.message.smtpEnvelope));
+    // a post that shares its body is left to its shared seal
+    const shared = preparePost(red, POST);
+    const [one] = deliveriesFor(shared, [{ address: 'a@example.com' }]);
+    expect(await arc.sealCopy(one as Delivery, shared, verdict)).toBe(one);
   });
 });
 

@@ -13,6 +13,8 @@ import { waitFor } from './support/wait-for.js';
 
 const RED = 'red@lists.example.org';
 const BLUE = 'blue@lists.example.org';
+/** A list whose copies differ in their bodies (a personalized footer): sealed copy by copy. */
+const GREEN = 'green@lists.example.org';
 const DKIM = dkimTestKey('ed25519-sha256');
 const ARC = dkimTestKey('rsa-sha256');
 /** The published records: the list's DKIM and ARC keys, and the posters' DMARC policies. */
@@ -61,7 +63,7 @@ function field(copy: Buffer, name: string): string | undefined {
 }
 
 describe('DMARC mitigation and ARC sealing through the list server (SMTP in, maildir out, DKIM-signed)', () => {
-  it('munges From for p=reject, wraps on a wrap list, leaves p=none alone; every copy DKIM-verifies and its ARC chain passes', async () => {
+  it('munges From for p=reject, wraps on a wrap list, leaves p=none alone; every copy DKIM-verifies and its ARC chain passes (personalized copies too)', async () => {
     const directory = await temporaryDirectory();
     cleanup = directory.cleanup;
     const maildir = join(directory.path, 'Maildir');
@@ -83,6 +85,7 @@ describe('DMARC mitigation and ARC sealing through the list server (SMTP in, mai
             secret: 'a-secret-for-red-tokens',
           },
           { address: BLUE, name: 'Blue', policy: 'open', dmarc: { mitigation: 'wrap' } },
+          { address: GREEN, name: 'Green', policy: 'open', personalize: true, footer: 'Bye {address}' },
         ],
         'transport.use': 'maildir',
         'transport.directory': maildir,
@@ -101,16 +104,18 @@ describe('DMARC mitigation and ARC sealing through the list server (SMTP in, mai
       const store = await openStore(server.settings.store);
       await store.addMembers(RED, [{ address: 'a@example.com' }, { address: 'b@example.net' }, { address: 'c@example.org' }]);
       await store.addMembers(BLUE, [{ address: 'd@example.com' }, { address: 'e@example.net' }]);
+      await store.addMembers(GREEN, [{ address: 'f@example.com' }, { address: 'g@example.net' }]);
       await store.close();
       await send(smtp, 'anne@reject.example', raw('Anne Person <anne@reject.example>', RED, 'Rejecting domain'), RED);
       await send(smtp, 'bob@none.example', raw('Bob <bob@none.example>', RED, 'Relaxed domain'), RED);
       await send(smtp, 'anne@reject.example', raw('Anne Person <anne@reject.example>', BLUE, 'Wrapped post'), BLUE);
+      await send(smtp, 'bob@none.example', raw('Bob <bob@none.example>', GREEN, 'Personal post'), GREEN);
       const names = await waitFor(async () => {
         const found = await readdir(join(maildir, 'new')).catch(() => []);
-        return found.length >= 8 ? found : undefined;
+        return found.length >= 10 ? found : undefined;
       }, 30_000);
       const copies = await Promise.all(names.map((name) => readFile(join(maildir, 'new', name))));
-      expect(copies).toHaveLength(8);
+      expect(copies).toHaveLength(10);
       const bySubject = new Map<string, Buffer[]>();
       for (const copy of copies) {
         const subject = (await simpleParser(copy)).subject ?? '';
@@ -145,6 +150,9 @@ describe('DMARC mitigation and ARC sealing through the list server (SMTP in, mai
         expect(copy.toString('latin1')).toContain('\n\nReceived: from ');
         expect(copy.toString('latin1')).toContain('\nFrom: Anne Person <anne@reject.example>\n');
       }
+
+      const personal = bySubject.get('[green] Personal post') ?? [];
+      expect(personal.map((copy) => /Bye (\S+)/.exec(copy.toString())?.[1]).sort()).toEqual(['f@example.com', 'g@example.net']);
 
       for (const copy of copies) {
         const dkim = await verifyDkim(copy, RECORDS);

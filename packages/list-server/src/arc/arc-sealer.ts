@@ -1,5 +1,5 @@
-import { DEFAULT_DKIM_HEADERS } from '@mailroom/core';
-import type { PreparedPost } from '@mailroom/lists';
+import { DEFAULT_DKIM_HEADERS, Message } from '@mailroom/core';
+import type { Delivery, PreparedPost } from '@mailroom/lists';
 import { authenticate, sealMessage } from 'mailauth';
 import { readHeaders } from '../mail/headers.js';
 
@@ -34,9 +34,15 @@ export interface ArcSealer {
   check(raw: Buffer, client?: PostClient): Promise<ArcVerdict | undefined>;
   /**
    * The prepared post with an ARC set (ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results)
-   * on top of its shared header block. Unchanged when its body is personalized (see below).
+   * on top of its shared header block. Unchanged when its body is personalized: see {@link sealCopy}.
    */
   seal(post: PreparedPost, verdict: ArcVerdict): Promise<PreparedPost>;
+  /**
+   * One member's copy with its own ARC set, for a post whose body is personalized (a footer with
+   * member fields: each body differs, so no seal is shared). Unchanged for any other post: its
+   * shared seal covers it already.
+   */
+  sealCopy(delivery: Delivery, post: PreparedPost, verdict: ArcVerdict): Promise<Delivery>;
 }
 
 /** The sealer's key and settings, the key already read. */
@@ -67,11 +73,28 @@ export const ARC_SIGNED_FIELDS: readonly string[] = DEFAULT_DKIM_HEADERS.filter(
  * block and the shared body, which every member's copy carries unchanged. What differs per
  * member is outside the seal: the `List-Unsubscribe` fields (not in `h=`), the envelope (VERP),
  * and the DKIM-Signature that core adds on top afterwards. A list with a personalized footer
- * has a different body per member: one seal cannot cover it, and such a list's posts are sent
- * unsealed rather than with a seal that fails (`post.footer` set).
+ * has a different body per member, which one seal cannot cover: its copies are sealed one by
+ * one ({@link ArcSealer.sealCopy}), two RSA signatures per member.
  */
 export function createArcSealer(options: ArcSealerOptions): ArcSealer {
   const resolver = options.resolver as ((name: string, type: string) => Promise<never>) | undefined;
+  /** The ARC set for `message` (CRLF line ends, as mailauth writes them), over what it holds now. */
+  const arcFields = async (message: Buffer, verdict: ArcVerdict): Promise<string> => {
+    const seal = {
+      signingDomain: options.domain,
+      selector: options.selector,
+      privateKey: options.key,
+      algorithm: 'rsa-sha256',
+      // mailauth reads the list as colon-separated text (its types say an array)
+      headerList: ARC_SIGNED_FIELDS.join(':') as unknown as string[],
+      authResults: verdict.authResults,
+      cv: verdict.cv,
+      // One time for both signatures: left to mailauth, each reads the clock, and a second
+      // turning between them wrote a t= into the message that the signature did not cover.
+      signTime: new Date(),
+    };
+    return (await sealMessage(message, seal)).toString('latin1');
+  };
   return {
     async check(raw, client = {}) {
       if (options.trustedAuthServId !== undefined) {
@@ -98,19 +121,23 @@ export function createArcSealer(options: ArcSealerOptions): ArcSealer {
     async seal(post, verdict) {
       if (post.footer !== undefined) return post;
       const message = Buffer.concat([Buffer.from(`${post.sharedHead}${post.eol}`, 'latin1'), post.body]);
-      const seal = {
-        signingDomain: options.domain,
-        selector: options.selector,
-        privateKey: options.key,
-        algorithm: 'rsa-sha256',
-        // mailauth reads the list as colon-separated text (its types say an array)
-        headerList: ARC_SIGNED_FIELDS.join(':') as unknown as string[],
-        authResults: verdict.authResults,
-        cv: verdict.cv,
-      };
-      const fields = (await sealMessage(message, seal)).toString('latin1');
-      const lines = post.eol === '\r\n' ? fields : fields.replace(/\r\n/g, '\n');
-      return { ...post, sharedHead: lines + post.sharedHead };
+      const fields = await arcFields(message, verdict);
+      return { ...post, sharedHead: (post.eol === '\r\n' ? fields : fields.replace(/\r\n/g, '\n')) + post.sharedHead };
+    },
+    async sealCopy(delivery, post, verdict) {
+      if (post.footer === undefined) return delivery;
+      const { message } = delivery;
+      const bytes = await message.toBuffer();
+      const fields = await arcFields(bytes, verdict);
+      const head = Buffer.from(post.eol === '\r\n' ? fields : fields.replace(/\r\n/g, '\n'), 'latin1');
+      const from = message.envelope?.address ?? '';
+      const sealed = Message.raw(Buffer.concat([head, bytes]), {
+        from,
+        to: message.recipients.items.map((item) => item.address),
+        id: message.id,
+        ...(message.retries !== undefined && { retries: message.retries }),
+      });
+      return { ...delivery, message: sealed };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Mailer } from '@mailroom/core';
-import type { PreparedPost } from '../expansion/expand.js';
+import type { Delivery, PreparedPost } from '../expansion/expand.js';
 import type { ListStore } from '../store/store.js';
 import type { PostCounts, PostState } from './ledger.js';
 
@@ -70,4 +70,10 @@ export interface RunOptions {
    * ARC-seals here. It may only add to or change the shared header block, not the Message-ID.
    */
   finalize?: (post: PreparedPost) => Promise<PreparedPost>;
+  /**
+   * A last edit of each copy, for what cannot be done once per post (the list server ARC-seals
+   * each copy of a post whose body is personalized here). It must keep the recipients; it runs
+   * before the copy is submitted, so it slows the post by its own cost per member.
+   */
+  finalizeCopy?: (delivery: Delivery, post: PreparedPost) => Promise<Delivery>;
 }

@@ -1,5 +1,5 @@
 import { type Logger, type Mailer, silentLogger } from '@mailroom/core';
-import { type ListStore, listPosts, type PreparedPost, postToList, resumePost } from '@mailroom/lists';
+import { type ListStore, listPosts, postToList, type RunOptions, resumePost } from '@mailroom/lists';
 import type { ArcSealer } from '../../arc/arc-sealer.js';
 import type { DmarcMitigator } from '../../dmarc/mitigate.js';
 import { TemporaryFailureError, UnhandledMailError } from '../../errors.js';
@@ -55,26 +55,36 @@ export function listDistributor(options: ListDistributorOptions): Distributor {
     return result.raw;
   };
 
-  /** The seal step of a post, after checking it as it came in; none when it cannot be sealed. */
-  const sealing = async (post: ListPost): Promise<((prepared: PreparedPost) => Promise<PreparedPost>) | undefined> => {
-    if (!arc) return undefined;
+  /** The seal steps of a post, after checking it as it came in; none when it cannot be sealed. */
+  const sealing = async (post: ListPost): Promise<Pick<RunOptions, 'finalize' | 'finalizeCopy'>> => {
+    if (!arc) return {};
+    /** On a failed seal: a warning, and `value` sent unsealed. */
+    const unsealed =
+      <T>(value: T) =>
+      (error: unknown): T => {
+        logger.warn(
+          { list: post.list.address, messageId: post.messageId, error: (error as Error).message },
+          'ARC: sealing failed, not sealed',
+        );
+        return value;
+      };
     try {
       const verdict = await arc.check(post.raw, post.client);
       if (verdict)
-        return (prepared) =>
-          arc.seal(prepared, verdict).catch((error: unknown) => {
-            logger.warn(
-              { list: post.list.address, messageId: post.messageId, error: (error as Error).message },
-              'ARC: sealing failed, not sealed',
-            );
-            return prepared;
-          });
+        return {
+          // A seal is worth less than the post: a failure sends it unsealed rather than holding it.
+          finalize: (prepared) => arc.seal(prepared, verdict).catch(unsealed(prepared)),
+          // Only a personalized body needs a seal per copy: the others share the post's seal.
+          ...(post.list.personalize &&
+            post.list.footer !== undefined && {
+              finalizeCopy: (delivery, prepared) => arc.sealCopy(delivery, prepared, verdict).catch(unsealed(delivery)),
+            }),
+        };
       logger.warn({ list: post.list.address, messageId: post.messageId }, 'ARC: the post arrived with a broken chain, not sealed');
     } catch (error) {
-      // A seal is worth less than the post: send it unsealed rather than hold it.
       logger.warn({ list: post.list.address, messageId: post.messageId, error: (error as Error).message }, 'ARC: check failed, not sealed');
     }
-    return undefined;
+    return {};
   };
 
   return {
@@ -87,13 +97,12 @@ export function listDistributor(options: ListDistributorOptions): Distributor {
         logger.info({ list: post.list.address, post: earlier.id, messageId: post.messageId }, 'already distributed: not sent again');
         return;
       }
-      const finalize = await sealing(post);
       const run = {
         store,
         mailer,
         ...(options.batchSize && { batchSize: options.batchSize }),
         ...(options.window && { window: options.window }),
-        ...(finalize && { finalize }),
+        ...(await sealing(post)),
       };
       const handle = earlier
         ? await resumePost({ ...run, id: earlier.id })
