@@ -51,6 +51,13 @@ describe.runIf(built)('mailroom lists and post', () => {
     expect(existsSync(join(dir, 'var', 'mailroom.db'))).toBe(true);
   });
 
+  it('creates a list with a DMARC mitigation and shows it', async () => {
+    const created = await mailroom(dir, ['lists', 'create', 'red@lists.example.org', '--dmarc', 'munge-from', '--json']);
+    expect(JSON.parse(created.stdout).dmarc).toEqual({ mitigation: 'munge-from', always: false, originalFrom: 'auto' });
+    const shown = await mailroom(dir, ['lists', 'show', 'red@lists.example.org']);
+    expect(shown.stdout).toContain('  dmarc munge-from, original From in auto');
+  });
+
   it('refuses bad input with a clear message and exit 2', async () => {
     const bad = await mailroom(dir, [
       'lists',
@@ -64,6 +71,8 @@ describe.runIf(built)('mailroom lists and post', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/list\.unsubscribeUrl/);
     expect(bad.stderr).not.toContain('hunter2');
+    const dmarc = await mailroom(dir, ['lists', 'create', 'red@lists.example.org', '--dmarc', 'rewrite']);
+    expect(dmarc).toMatchObject({ code: 2, stderr: expect.stringContaining('list.dmarc.mitigation') });
     const limit = await mailroom(dir, ['lists', 'members', 'red@lists.example.org', '--limit', 'abc']);
     expect(limit).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number of at least 1; got "abc"') });
     const batch = await mailroom(dir, ['lists', 'create', 'blue@lists.example.org', '--batch-size', '0']);

@@ -95,3 +95,17 @@ export {
   type WebhookSettings,
 } from './http/webhooks/webhook-options.js';
 export { defaultFetchText, type WebhookOptions, webhookRouter } from './http/webhooks/webhooks.js';
+export { type DmarcLookup, type DmarcLookupOptions, type DmarcVerdict, dmarcLookup, type TxtResolver } from './dmarc/dmarc-lookup.js';
+export { type DmarcPolicy, type DmarcRecord, parseDmarcRecord, pickDmarcRecord } from './dmarc/dmarc-record.js';
+export { type DmarcMitigator, dmarcMitigator, type Mitigation } from './dmarc/mitigate.js';
+export { organizationalDomain } from './dmarc/organizational-domain.js';
+export { type ArcSettings, loadArcKey, parseArcSettings } from './arc/arc-options.js';
+export {
+  ARC_SIGNED_FIELDS,
+  type ArcSealer,
+  type ArcSealerOptions,
+  type ArcVerdict,
+  createArcSealer,
+  type DnsResolver,
+  type PostClient,
+} from './arc/arc-sealer.js';

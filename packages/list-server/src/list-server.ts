@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
 import { type ListStore, openStore, suppressionCheck } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
+import { resolve as resolveDns } from 'node:dns/promises';
+import { loadArcKey } from './arc/arc-options.js';
+import { type ArcSealer, createArcSealer, type DnsResolver } from './arc/arc-sealer.js';
 import { type BounceHandler, bounceHandler } from './bounces/bounce-handler.js';
+import { dmarcLookup } from './dmarc/dmarc-lookup.js';
+import { type DmarcMitigator, dmarcMitigator } from './dmarc/mitigate.js';
 import { controlHandler } from './control/control-handler.js';
 import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 import { type Moderation, moderation } from './moderation/moderation.js';
@@ -74,16 +79,32 @@ export class ListServer {
   readonly #now: () => Date;
   readonly #limiter: ReplyLimiter;
   readonly #fetchText: WebhookFetch | undefined;
+  readonly #resolver: DnsResolver;
+  readonly #dmarc: DmarcMitigator;
+  #arc: ArcSealer | undefined;
 
   /**
    * @param options - `fetchText` fetches SNS signing certificates and subscription confirmations
    * (tests give their own; by default HTTPS `fetch`, no redirects, 10 s).
+   * @param options.resolver - the DNS resolver for DMARC policies and the ARC checks, called as
+   *   `dns.promises.resolve` is (`(name, 'TXT')`). @default `resolve` from `node:dns/promises`
    * @throws {MailConfigurationError} for a bad key (nothing is opened here).
    */
-  constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date; fetchText?: WebhookFetch } = {}) {
+  constructor(config: MailerConfig, options: { logger?: Logger; now?: () => Date; fetchText?: WebhookFetch; resolver?: DnsResolver } = {}) {
     this.settings = parseServerConfig(config);
     this.#now = options.now ?? (() => new Date());
     this.#fetchText = options.fetchText;
+    this.#resolver = options.resolver ?? ((name, type) => resolveDns(name, type));
+    const resolver = this.#resolver;
+    const { timeout, cacheTtl, cacheSize } = this.settings.dmarc;
+    this.#dmarc = dmarcMitigator(
+      dmarcLookup({
+        resolver: (name) => resolver(name, 'TXT') as Promise<string[][]>,
+        timeoutMs: timeout * 1000,
+        ttlMs: cacheTtl * 1000,
+        cacheSize,
+      }),
+    );
     this.#limiter = replyLimiter(this.settings.control.repliesPerDay);
     this.#logger = options.logger ?? createLineLogger({ level: this.settings.logLevel, name: 'mailroom' });
     // Validate the Mailer's part now too, so `serve` fails before it listens.
@@ -101,6 +122,18 @@ export class ListServer {
       } else await store.createList(settings as { address: string });
     }
     const spool = (this.#spool ??= await openSpool(this.settings.spool));
+    const arc = this.settings.arc;
+    if (arc && !this.#arc) {
+      const { domain, selector, trustedAuthServId } = arc;
+      this.#arc = createArcSealer({
+        domain,
+        selector,
+        key: await loadArcKey(arc),
+        hostname: this.settings.hostname,
+        resolver: this.#resolver,
+        ...(trustedAuthServId && { trustedAuthServId }),
+      });
+    }
     const metrics = this.#metrics;
     // Every send consults the store's suppression list; an answer to control mail still reaches
     // an address that unsubscribed (it wrote to us), never one that complained or hard-bounced.
@@ -117,7 +150,8 @@ export class ListServer {
   #pipeline(fetcher: Fetcher): Pipeline {
     const store = this.#store as ListStore;
     const mailer = this.#mailer as Mailer;
-    const lists = listDistributor({ store, mailer, logger: this.#logger });
+    const arc = this.#arc;
+    const lists = listDistributor({ store, mailer, logger: this.#logger, dmarc: this.#dmarc, ...(arc && { arc }) });
     const posts =
       this.settings.archive.length > 0 ? multipleDistributor(lists, deliverToDistributor({ mailer, to: this.settings.archive })) : lists;
     const { attempts, delay, maxDelay } = this.settings.pipeline;

@@ -7,6 +7,7 @@ import { flattenConfig, LOG_LEVELS, MailConfigurationError, type MailerConfig, o
 import { parseList } from '@mailroom/lists';
 import { DEFAULT_MAX_OWN_RECEIVED } from './intake/loop.js';
 import { parseWebhookSettings, type WebhookSettings } from './http/webhooks/webhook-options.js';
+import { type ArcSettings, parseArcSettings } from './arc/arc-options.js';
 
 /** The list server's own settings, every default filled in. */
 export interface ServerSettings {
@@ -39,10 +40,18 @@ export interface ServerSettings {
   control: ControlPolicy;
   /** The mailbox `mailroom fetch --imap` reads (`imap.*`), when configured. */
   imap?: ImapFetcherOptions;
+  /**
+   * The DMARC policy lookups (`dmarc.*`): `timeout` per DNS answer (seconds; past it the domain
+   * counts as `p=reject`), `cacheTtl` (seconds an answer is kept), `cacheSize` (names kept).
+   * Each list's own `dmarc.mitigation` decides what is done.
+   */
+  dmarc: { timeout: number; cacheTtl: number; cacheSize: number };
+  /** The ARC sealing key (`arc.*`), when posts are to be sealed. */
+  arc?: ArcSettings;
   /** Lists created (or updated) at start, as given. */
   lists: Record<string, unknown>[];
   logLevel: (typeof LOG_LEVELS)[number];
-  /** What goes to the Mailer: the `manager.*`, `transport.*` and `message.*` keys. */
+  /** What goes to the Mailer: the `manager.*`, `transport.*`, `message.*` and `dkim.*` keys (every copy is DKIM-signed when `dkim.*` is set). */
   mailer: MailerConfig;
 }
 
@@ -56,10 +65,13 @@ const TOP = [
   'bounces',
   'control',
   'imap',
+  'dmarc',
+  'arc',
   'log',
   'manager',
   'transport',
   'message',
+  'dkim',
 ];
 
 function section(flat: Map<string, unknown>, name: string): Record<string, unknown> {
@@ -72,7 +84,8 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
  * `server.http.{enabled,host,port,metrics}`, `server.http.webhooks.{maxBytes,ses.path,ses.topics,sendgrid.path,sendgrid.publicKey,sendgrid.maxAge}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
- * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`, `lists` (an array of list settings), `log.level`, and the Mailer's `manager.*`,
+ * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`,
+ * `dmarc.{timeout,cacheTtl,cacheSize}`, `arc.{domain,selector,key,trustedAuthServId}`, `lists` (an array of list settings), `log.level`, and the Mailer's `dkim.*`, `manager.*`,
  * `transport.*`, `message.*`.
  * @throws {MailConfigurationError} naming the full dotted key.
  */
@@ -161,6 +174,16 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     });
   }
   const imap = parseImapOptions(section(flat, 'imap'));
+  const dmarc = parseSection(
+    {
+      timeout: option.number(0.001, 60).optional(),
+      cacheTtl: option.number(0).optional(),
+      cacheSize: option.integer(0, 10_000_000).optional(),
+    },
+    section(flat, 'dmarc'),
+    'dmarc.',
+  );
+  const arc = parseArcSettings(section(flat, 'arc'));
   const archive = parseSection({ to: option.list().optional() }, section(flat, 'archive'), 'archive.');
   const log = parseSection({ level: option.oneOf(LOG_LEVELS).optional() }, section(flat, 'log'), 'log.');
   if (hostname !== undefined && (typeof hostname !== 'string' || !/^[A-Za-z0-9.-]+$/.test(hostname))) {
@@ -170,7 +193,7 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
   if (!Array.isArray(lists)) throw new MailConfigurationError('lists', 'invalid value', { expected: 'an array of list settings' });
   for (const [index, settings] of lists.entries()) parseList(settings as Record<string, unknown>, `lists.${index}.`);
   const mailer: MailerConfig = {};
-  for (const [key, value] of flat) if (/^(manager|transport|message)(\.|$)/.test(key)) mailer[key] = value;
+  for (const [key, value] of flat) if (/^(manager|transport|message|dkim)(\.|$)/.test(key)) mailer[key] = value;
   return {
     store: root.store ?? 'sqlite:./var/mailroom.db',
     spool: root.spool ?? './var/spool',
@@ -202,6 +225,8 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
     bounces: parseBouncePolicy(section(flat, 'bounces')),
     control: parseControlPolicy(section(flat, 'control')),
     ...(imap && { imap }),
+    dmarc: { timeout: dmarc.timeout ?? 5, cacheTtl: dmarc.cacheTtl ?? 3600, cacheSize: dmarc.cacheSize ?? 10_000 },
+    ...(arc && { arc }),
     lists: lists as Record<string, unknown>[],
     logLevel: log.level ?? 'info',
     mailer,

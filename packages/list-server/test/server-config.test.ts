@@ -49,3 +49,28 @@ describe('list server configuration: dot-notation like the Mailer, errors name t
     }
   });
 });
+
+describe('list server configuration: dmarc.*, arc.* and dkim.*', () => {
+  it('defaults the DMARC lookups, reads arc.* and hands dkim.* to the Mailer', () => {
+    const settings = parseServerConfig({
+      'dkim.domain': 'lists.example.org',
+      'dkim.selector': 'mail',
+      'dkim.key': '/etc/mailroom/dkim.pem',
+      arc: { domain: 'lists.example.org', selector: 'arc', key: '/etc/mailroom/arc.pem' },
+      'dmarc.timeout': '2',
+    });
+    expect(settings.dmarc).toEqual({ timeout: 2, cacheTtl: 3600, cacheSize: 10_000 });
+    expect(settings.arc).toEqual({ domain: 'lists.example.org', selector: 'arc', key: '/etc/mailroom/arc.pem' });
+    expect(settings.mailer).toMatchObject({ 'dkim.domain': 'lists.example.org', 'dkim.selector': 'mail' });
+    expect(parseServerConfig({}).arc).toBeUndefined();
+  });
+
+  it.each([
+    [{ 'dmarc.timeout': 0 }, 'dmarc.timeout'],
+    [{ 'dmarc.mitigation': 'wrap' }, 'dmarc.mitigation'],
+    [{ 'arc.domain': 'lists.example.org', 'arc.key': '/k.pem' }, 'arc.selector'],
+    [{ lists: [{ address: 'red@lists.example.org', dmarc: { mitigation: 'munge' } }] }, 'lists.0.dmarc.mitigation'],
+  ])('%o is refused naming %s', (config, key) => {
+    expect(() => parseServerConfig(config)).toThrow(expect.objectContaining({ key }));
+  });
+});

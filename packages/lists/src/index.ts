@@ -28,6 +28,10 @@ export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from 
 export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
 export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';
 export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';
+export type { DmarcMitigation, DmarcSettings, ListDmarc, OriginalFromPlace } from './list/dmarc-settings.js';
+export { decodeWords, encodeWords } from './expansion/encoded-words.js';
+export { phrase } from './expansion/list-headers.js';
+export { type HeaderField, fieldValue, type SplitMessage, splitMessage } from './expansion/header-block.js';
 export { LoopDetectedError } from './expansion/loop.js';
 export { unsubscribeToken, verifyUnsubscribeToken } from './expansion/tokens.js';
 export { decodeVerp, encodeVerp } from './expansion/verp.js';

@@ -23,6 +23,9 @@ function describeList(list: List, members: number, enabled: number): string[] {
     ...(list.owner.length ? [`  owners ${list.owner.join(', ')}`] : []),
     ...(list.moderators.length ? [`  moderators ${list.moderators.join(', ')}`] : []),
     ...(list.footer ? [`  footer ${JSON.stringify(list.footer)}`] : []),
+    ...(list.dmarc.mitigation !== 'none'
+      ? [`  dmarc ${list.dmarc.mitigation}${list.dmarc.always ? ' (every post)' : ''}, original From in ${list.dmarc.originalFrom}`]
+      : []),
   ];
 }
 
@@ -71,6 +74,8 @@ interface CreateOptions extends StoreOption {
   unsubscribeUrl?: string;
   secret?: string;
   batchSize?: number;
+  dmarc?: string;
+  dmarcAlways?: boolean;
 }
 
 function settingsFrom(options: CreateOptions): Omit<ListSettings, 'address'> {
@@ -87,6 +92,10 @@ function settingsFrom(options: CreateOptions): Omit<ListSettings, 'address'> {
     unsubscribeUrl: options.unsubscribeUrl,
     secret: options.secret ?? (options.unsubscribeUrl ? process.env.LIST_SECRET : undefined),
     batchSize: options.batchSize,
+    dmarc:
+      options.dmarc === undefined && !options.dmarcAlways
+        ? undefined
+        : { ...(options.dmarc !== undefined && { mitigation: options.dmarc }), ...(options.dmarcAlways && { always: true }) },
   };
   for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
   return settings as Omit<ListSettings, 'address'>;
@@ -117,6 +126,8 @@ export function registerLists(program: Command): void {
     .option('--unsubscribe-url <url>', 'HTTPS base URL of one-click unsubscribe links (secret from --secret or $LIST_SECRET)')
     .option('--secret <secret>', 'HMAC secret for unsubscribe tokens (prefer $LIST_SECRET)')
     .option('--batch-size <n>', 'recipients per delivery when batching by domain', wholeNumber('--batch-size', 1))
+    .option('--dmarc <mitigation>', 'for posts from p=reject/quarantine domains: munge-from, wrap or none (the list server applies it)')
+    .option('--dmarc-always', 'apply the DMARC mitigation to every post')
     .option(...storeOption)
     .option('--json', 'print the list as JSON')
     .action((address: string, options: CreateOptions) =>

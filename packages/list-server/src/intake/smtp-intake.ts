@@ -120,6 +120,7 @@ export function createIntake(options: IntakeOptions): SMTPServer {
       from: senders.envelope,
       to: recipients.map((recipient) => recipient.address),
       receivedAt: new Date().toISOString(),
+      client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs || '' },
     });
     logger.info({ id, from: senders.envelope, to: recipients.map((recipient) => recipient.address), size: raw.length }, 'spooled');
     options.onSpooled?.(id);

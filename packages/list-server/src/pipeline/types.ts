@@ -1,4 +1,5 @@
 import type { List } from '@mailroom/lists';
+import type { PostClient } from '../arc/arc-sealer.js';
 import type { Role } from '../intake/recipients.js';
 
 /**
@@ -21,7 +22,13 @@ export interface Fetched {
   readonly id: string;
   readonly raw: Buffer;
   /** The SMTP envelope when the source kept it (the spool does). */
-  readonly envelope?: { readonly from: string; readonly to: readonly string[]; readonly approved?: boolean };
+  readonly envelope?: {
+    readonly from: string;
+    readonly to: readonly string[];
+    readonly approved?: boolean;
+    /** The SMTP client, when the intake kept it. */
+    readonly client?: { readonly ip: string; readonly helo: string };
+  };
   /** Failed attempts before this one. */
   readonly attempts: number;
   /** Distributed or durably queued: the source may now forget it (remove it, move it to `cur/`). */
@@ -54,6 +61,8 @@ export interface ListPost {
   readonly sender: string;
   /** The Message-ID, without angle brackets. */
   readonly messageId: string;
+  /** The SMTP client it came from and its envelope sender, when known (what an ARC seal's checks need). */
+  readonly client?: PostClient;
   /** What the posting policy said (`hold` for a moderated list; `accept` once a moderator approved it). Only for role `post`. */
   readonly decision: 'accept' | 'hold';
 }

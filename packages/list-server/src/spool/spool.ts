@@ -11,6 +11,8 @@ export interface SpoolEnvelope {
   readonly to: readonly string[];
   /** When we accepted it (ISO 8601). */
   readonly receivedAt: string;
+  /** The SMTP client it came from (for the ARC seal's SPF check); absent for mail queued by `mailroom fetch --stdin`. */
+  readonly client?: { readonly ip: string; readonly helo: string };
   /** A moderator approved it: the posting policy is not applied again. */
   readonly approved?: boolean;
   /** Why and under which token it is held (entries in `held/`). */

@@ -1,4 +1,5 @@
 import type { Mailer } from '@mailroom/core';
+import type { Delivery, PreparedPost } from '../expansion/expand.js';
 import type { ListStore } from '../store/store.js';
 import type { PostCounts, PostState } from './ledger.js';
 
@@ -63,4 +64,16 @@ export interface RunOptions {
    * @default 2000
    */
   ledgerBatch?: number;
+  /**
+   * A last edit of the prepared post before any of its deliveries is made, on every run of it
+   * (a resume too): what every member's copy shares, done once per post. The list server
+   * ARC-seals here. It may only add to or change the shared header block, not the Message-ID.
+   */
+  finalize?: (post: PreparedPost) => Promise<PreparedPost>;
+  /**
+   * A last edit of each copy, for what cannot be done once per post (the list server ARC-seals
+   * each copy of a post whose body is personalized here). It must keep the recipients; it runs
+   * before the copy is submitted, so it slows the post by its own cost per member.
+   */
+  finalizeCopy?: (delivery: Delivery, post: PreparedPost) => Promise<Delivery>;
 }

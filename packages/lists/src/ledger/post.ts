@@ -47,6 +47,8 @@ export async function postToList(options: PostOptions): Promise<PostHandle> {
   const prepared = preparePost(list, given);
   // Keep the Message-ID a post without one was given, so every run of it sends the same id.
   const source = withMessageId(given, prepared.messageId);
+  // Before the ledger has it: a finalize that fails leaves nothing half started.
+  const ready = options.finalize ? await options.finalize(prepared) : prepared;
   const ledger = ledgerFor(store);
   const post = await ledger.createPost({
     id: newPostId(),
@@ -56,5 +58,5 @@ export async function postToList(options: PostOptions): Promise<PostHandle> {
     upTo: await store.memberCursor(list.address),
     total: await store.countMembers(list.address),
   });
-  return runPost(options, ledger, post, prepared);
+  return runPost(options, ledger, post, ready);
 }

@@ -27,7 +27,7 @@ export async function resumePost(options: ResumeOptions): Promise<PostHandle> {
   const list = await store.getList(post.list);
   if (!list) throw new ListNotFoundError(post.list);
   const prepared = preparePost(list, await ledger.source(post.id));
-  return runPost(options, ledger, post, prepared);
+  return runPost(options, ledger, post, options.finalize ? await options.finalize(prepared) : prepared);
 }
 
 /**

@@ -124,8 +124,9 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
 
   /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
-    for (const delivery of deliveriesFor(prepared, members)) {
+    for (const made of deliveriesFor(prepared, members)) {
       if (outstanding >= window) await new Promise<void>((resolve) => (room = resolve));
+      const delivery = options.finalizeCopy ? await options.finalizeCopy(made, prepared) : made;
       // A store slower than the deliveries (PostgreSQL over a network): let its commits catch up
       // before submitting more, so what a crash can repeat stays near ledgerBatch plus the window.
       if (unwritten >= 2 * ledgerBatch) await flush();

@@ -1,4 +1,5 @@
 import { Address, describeValue, MailConfigurationError, option, parseSection } from '@mailroom/core';
+import { type DmarcSettings, type ListDmarc, parseListDmarc } from './dmarc-settings.js';
 
 /**
  * Where replies to a post go: `'none'` leaves the poster's own Reply-To (if any),
@@ -49,17 +50,25 @@ export interface ListSettings {
   secret?: string;
   /** Recipients per delivery when batching by domain (nothing personalized, VERP off). @default 10 */
   batchSize?: number;
+  /**
+   * DMARC mitigation for posts from domains that publish `p=reject` or `p=quarantine`
+   * (`dmarc.mitigation`, `dmarc.always`, `dmarc.originalFrom`); see {@link DmarcSettings}.
+   * @default { mitigation: 'none', always: false, originalFrom: 'auto' }
+   */
+  dmarc?: DmarcSettings;
 }
 
 /** A validated list, every default filled in. Immutable. */
 export interface List
-  extends Readonly<Required<Omit<ListSettings, 'footer' | 'unsubscribeUrl' | 'secret' | 'replyTo' | 'owner' | 'moderators'>>> {
+  extends Readonly<Required<Omit<ListSettings, 'footer' | 'unsubscribeUrl' | 'secret' | 'replyTo' | 'owner' | 'moderators' | 'dmarc'>>> {
   readonly footer?: string;
   readonly unsubscribeUrl?: string;
   readonly secret?: string;
   readonly replyTo: ReplyToPolicy;
   readonly owner: readonly string[];
   readonly moderators: readonly string[];
+  /** The DMARC mitigation settings, defaults filled in. */
+  readonly dmarc: ListDmarc;
   /** Where bounces go: `red-bounces@lists.example.org` (VERP adds `+member`). */
   readonly bounceAddress: string;
   /** Where control mail goes: `red-request@lists.example.org`. */
@@ -142,7 +151,8 @@ export function parseList(settings: ListSettings | Record<string, unknown>, pref
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new MailConfigurationError(`${prefix}address`, 'missing', { expected: 'list settings with an address' });
   }
-  const { replyTo, ...rest } = settings as Record<string, unknown>;
+  const { replyTo, dmarc: _dmarc, ...others } = settings as Record<string, unknown>;
+  const rest = Object.fromEntries(Object.entries(others).filter(([key]) => !key.startsWith('dmarc.')));
   const given = parseSection(shape, rest, prefix);
   const address = mailbox(`${prefix}address`, given.address.trim());
   const local = address.local;
@@ -165,12 +175,13 @@ export function parseList(settings: ListSettings | Record<string, unknown>, pref
       expected: 'a secret for unsubscribe tokens when unsubscribeUrl is set',
     });
   }
+  const replyPolicy = replyToPolicy(`${prefix}replyTo`, replyTo);
   const list: List = {
     address: address.address,
     name: given.name ?? local,
     listId,
     prefix: given.prefix ?? `[${local}] `,
-    replyTo: replyToPolicy(`${prefix}replyTo`, replyTo),
+    replyTo: replyPolicy,
     policy: given.policy ?? 'members-only',
     nonMembers: given.nonMembers ?? 'refuse',
     owner: addresses(`${prefix}owner`, given.owner),
@@ -180,6 +191,7 @@ export function parseList(settings: ListSettings | Record<string, unknown>, pref
     batchSize: given.batchSize ?? 10,
     bounceAddress: `${local}-bounces@${address.domain}`,
     requestAddress: `${local}-request@${address.domain}`,
+    dmarc: parseListDmarc(settings as Record<string, unknown>, prefix, replyPolicy === 'none' ? 'none' : 'other'),
     ...(given.footer !== undefined && { footer: given.footer }),
     ...(given.unsubscribeUrl !== undefined && { unsubscribeUrl: given.unsubscribeUrl }),
     ...(given.secret !== undefined && { secret: given.secret }),

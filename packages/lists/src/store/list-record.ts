@@ -19,6 +19,7 @@ export function settingsOf(list: List): ListSettings {
     personalize: list.personalize,
     verp: list.verp,
     batchSize: list.batchSize,
+    dmarc: { ...list.dmarc },
   };
   if (list.footer !== undefined) settings.footer = list.footer;
   if (list.unsubscribeUrl !== undefined) settings.unsubscribeUrl = list.unsubscribeUrl;
@@ -32,6 +33,8 @@ export function changedList(list: List, changes: Partial<Omit<ListSettings, 'add
   const merged: Record<string, unknown> = { ...settingsOf(list) };
   for (const [key, value] of Object.entries(rest)) {
     if (value === undefined || value === null) delete merged[key];
+    // A partial dmarc object changes only the keys it names.
+    else if (key === 'dmarc' && typeof value === 'object') merged.dmarc = { ...(merged.dmarc as object), ...value };
     else merged[key] = value;
   }
   return parseList(merged);

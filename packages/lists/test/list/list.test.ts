@@ -31,6 +31,7 @@ describe('parseList defaults', () => {
       batchSize: 10,
       bounceAddress: 'red-bounces@lists.example.org',
       requestAddress: 'red-request@lists.example.org',
+      dmarc: { mitigation: 'none', always: false, originalFrom: 'auto' },
     });
     expect(Object.isFrozen(list)).toBe(true);
   });
@@ -120,5 +121,33 @@ describe('parseList errors name the dotted field', () => {
     }
     expect(error2.key).toBe('list.secret');
     expect(error2.message).not.toContain('42');
+  });
+});
+
+describe('parseList dmarc settings', () => {
+  it('reads a nested dmarc object and dotted dmarc keys (a dotted key wins)', () => {
+    const nested = parseList({ address: 'red@lists.example.org', dmarc: { mitigation: 'wrap', always: true } });
+    expect(nested.dmarc).toEqual({ mitigation: 'wrap', always: true, originalFrom: 'auto' });
+    const dotted = parseList({
+      address: 'red@lists.example.org',
+      dmarc: { mitigation: 'wrap' },
+      'dmarc.mitigation': 'munge-from',
+      'dmarc.always': 'true',
+    });
+    expect(dotted.dmarc).toEqual({ mitigation: 'munge-from', always: true, originalFrom: 'auto' });
+  });
+
+  it('names the bad dmarc field', () => {
+    expect(configError(() => parseList({ address: 'red@lists.example.org', dmarc: { mitigation: 'rewrite' } }, 'lists.3.')).key).toBe(
+      'lists.3.dmarc.mitigation',
+    );
+    expect(configError(() => parseList({ address: 'red@lists.example.org', dmarc: { colour: 'red' } })).key).toBe('list.dmarc.colour');
+    expect(configError(() => parseList({ address: 'red@lists.example.org', dmarc: 'wrap' })).key).toBe('list.dmarc');
+  });
+
+  it('refuses originalFrom "reply-to" on a list that replaces Reply-To itself', () => {
+    const error = configError(() => parseList({ address: 'red@lists.example.org', replyTo: 'list', dmarc: { originalFrom: 'reply-to' } }));
+    expect(error.key).toBe('list.dmarc.originalFrom');
+    expect(parseList({ address: 'red@lists.example.org', replyTo: 'list', dmarc: { originalFrom: 'cc' } }).dmarc.originalFrom).toBe('cc');
   });
 });

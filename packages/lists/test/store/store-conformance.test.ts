@@ -44,6 +44,17 @@ describe.each(STORES)('the %s store', (_name, make) => {
       await expect(store.updateList('none@x.org', { prefix: '' })).rejects.toBeInstanceOf(ListNotFoundError);
     });
 
+    it('keeps the DMARC settings, and a partial dmarc update changes only what it names', async () => {
+      await store.updateList(RED, { dmarc: { mitigation: 'wrap', always: true } });
+      const updated = await store.updateList(RED, { dmarc: { originalFrom: 'cc' } });
+      expect(updated.dmarc).toEqual({ mitigation: 'wrap', always: true, originalFrom: 'cc' });
+      store = await fixture.reopen();
+      expect((await store.getList(RED))?.dmarc).toEqual(updated.dmarc);
+      await expect(store.updateList(RED, { dmarc: { mitigation: 'bounce' as 'wrap' } })).rejects.toMatchObject({
+        key: 'list.dmarc.mitigation',
+      });
+    });
+
     it('lists every list and deletes one with its members', async () => {
       await store.createList({ address: 'blue@lists.example.org' });
       await store.addMembers(RED, [{ address: 'a@example.com' }]);

@@ -46,7 +46,17 @@ export async function postsFor(options: ProcessorOptions, message: Fetched, reci
       recipient.role === 'post' && message.envelope?.approved !== true
         ? await checkPolicy(options.store, recipient.list, { ...(envelope !== undefined && { envelope }), header })
         : 'accept';
-    posts.push({ list: recipient.list, role: recipient.role, address: recipient.address, raw, sender, messageId, decision });
+    const client = message.envelope?.client;
+    posts.push({
+      list: recipient.list,
+      role: recipient.role,
+      address: recipient.address,
+      raw,
+      sender,
+      messageId,
+      decision,
+      ...(client && { client: { ip: client.ip, helo: client.helo, sender } }),
+    });
   }
   // Posts first: a message both to a list and to its -request address is distributed, then kept for the request handler.
   return posts.sort((a, b) => Number(a.role !== 'post') - Number(b.role !== 'post'));
