@@ -7,6 +7,7 @@ function probe(milliseconds: number) {
   const inFlight = new Map<string, number>();
   const most = new Map<string, number>();
   const order: string[] = [];
+  const started: string[] = [];
   const definition: TransportDefinition = {
     name: 'probe',
     parseOptions: () => ({}),
@@ -15,6 +16,7 @@ function probe(milliseconds: number) {
       shutdown: async () => {},
       async deliver(message) {
         const domain = String(message.smtpEnvelope.to[0]).split('@')[1] as string;
+        started.push(String(message.smtpEnvelope.to[0]));
         const now = (inFlight.get(domain) ?? 0) + 1;
         inFlight.set(domain, now);
         most.set(domain, Math.max(most.get(domain) ?? 0, now));
@@ -24,7 +26,7 @@ function probe(milliseconds: number) {
       },
     }),
   };
-  return { definition, most, order };
+  return { definition, most, order, started };
 }
 
 describe.each(['dynamic', 'futures'] as const)('per-domain concurrency on the %s manager', (manager) => {
@@ -51,8 +53,8 @@ describe.each(['dynamic', 'futures'] as const)('per-domain concurrency on the %s
 });
 
 describe('per-domain rate', () => {
-  it('a slow domain parked in the dynamic queue counts against its bound, and every message is delivered in order', async () => {
-    const { definition, order } = probe(0);
+  it('a slow domain parked in the dynamic queue counts against its bound, and its messages start in the order they were sent', async () => {
+    const { definition, order, started } = probe(0);
     const mailer = new Mailer({
       manager: { use: 'dynamic', workers: 2, queue: 5, domains: { 'slow.example': { rate: 200 } } },
       transport: { use: definition },
@@ -69,6 +71,9 @@ describe('per-domain rate', () => {
     await Promise.all(sends);
     await mailer.stop();
     expect(order).toHaveLength(30);
-    expect(delivered).toEqual(Array.from({ length: 30 }, (_, index) => `m${index}@slow.example`));
+    // First in, first out through the parking: each delivery starts in the order it was sent.
+    // (Two workers may finish two deliveries in either order, so completion order is not asserted.)
+    expect(started).toEqual(Array.from({ length: 30 }, (_, index) => `m${index}@slow.example`));
+    expect(new Set(delivered).size).toBe(30);
   });
 });
