@@ -2,6 +2,7 @@ import { type Logger, type Mailer, silentLogger } from '@mailroom/core';
 import { type ListStore, listPosts, postToList, resumePost } from '@mailroom/lists';
 import { TemporaryFailureError, UnhandledMailError } from '../../errors.js';
 import type { Distributor, ListPost } from '../types.js';
+import type { RunningPosts } from './running-posts.js';
 
 /** What the list distributor needs. */
 export interface ListDistributorOptions {
@@ -12,6 +13,8 @@ export interface ListDistributorOptions {
   /** Passed to postToList. */
   batchSize?: number;
   window?: number;
+  /** Where running posts are kept, so they can be paused and watched (the console). */
+  running?: RunningPosts;
 }
 
 /**
@@ -21,7 +24,8 @@ export interface ListDistributorOptions {
  *
  * A message fetched again (a crash after the ledger had it, before the source forgot it) is
  * recognised by its Message-ID among the list's posts: an unfinished post is resumed, a
- * finished one is not sent again. Mail to a `-request` or `-bounces` address, and posts a
+ * finished one is not sent again. A post paused through `running.pause` is done with as far as
+ * the spool is concerned: the ledger holds it until it is resumed. Mail to a `-request` or `-bounces` address, and posts a
  * moderated list holds, are not distributed: {@link UnhandledMailError} says which folder keeps them.
  * @throws {TemporaryFailureError} when the post did not finish (the mailer stopped): try again later.
  */
@@ -38,17 +42,25 @@ export function listDistributor(options: ListDistributorOptions): Distributor {
         logger.info({ list: post.list.address, post: earlier.id, messageId: post.messageId }, 'already distributed: not sent again');
         return;
       }
+      const { running } = options;
       const run = {
         store,
         mailer,
+        ...(running && { onProgress: running.progress }),
         ...(options.batchSize && { batchSize: options.batchSize }),
         ...(options.window && { window: options.window }),
       };
       const handle = earlier
         ? await resumePost({ ...run, id: earlier.id })
         : await postToList({ ...run, list: post.list.address, message: post.raw });
+      running?.add(handle);
       logger.info({ list: post.list.address, post: handle.id, messageId: post.messageId, resumed: earlier !== undefined }, 'distributing');
       const report = await handle.done;
+      if (report.state === 'paused' && running?.pausedByRequest(report.id)) {
+        // The ledger keeps the post (its source too): it is resumed from there, not retried from the spool.
+        logger.info({ list: post.list.address, post: report.id, pending: report.pending }, 'paused by request');
+        return;
+      }
       if (report.state !== 'finished') {
         throw new TemporaryFailureError(`Post ${report.id} to ${post.list.address} stopped ${report.state} with ${report.pending} pending`);
       }
