@@ -148,6 +148,20 @@ export class ListServer {
     return this.#moderation();
   }
 
+  /** Moderation whose approvals wake the worker at once (the console's: a moderator waits to see the post go out). */
+  #wakingModeration(): Moderation {
+    const inner = this.#moderation();
+    return {
+      ...inner,
+      approve: async (id, by) => {
+        const held = await inner.approve(id, by);
+        this.#again = true;
+        this.#wake?.();
+        return held;
+      },
+    };
+  }
+
   /** Pausing and resuming posts (the console's): a resumed post runs in the background with the server's Mailer. */
   #postControl(): PostControl {
     const running = this.#running;
@@ -294,7 +308,7 @@ export class ListServer {
             settings: this.settings,
             store,
             mailer,
-            moderation: this.#moderation(),
+            moderation: this.#wakingModeration(),
             posts: this.#postControl(),
             logger: this.#logger,
           });
