@@ -32,6 +32,9 @@ import { eventHub } from './stats/event-hub.js';
 /** The OpenAPI document this package ships (`openapi.json`). */
 export const OPENAPI_URL = new URL('../openapi.json', import.meta.url);
 
+/** The request's path as sent (before `?`), not normalised. */
+const rawPath = (request: IncomingMessage) => (request.url ?? '/').split('?')[0] as string;
+
 /** Options for tests and embedding. */
 export interface ConsoleOptions {
   /** The static files. @default this package's `web/` */
@@ -122,7 +125,7 @@ export async function createConsole(host: ConsoleHost, options: ConsoleOptions =
   return {
     handles(request) {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      if (url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/assets/')) return true;
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/') || rawPath(request).startsWith('/assets/')) return true;
       // `/` with a one-click unsubscribe query belongs to the unsubscribe handler.
       return (url.pathname === '/' || url.pathname === '/index.html') && !url.searchParams.has('token');
     },
@@ -133,7 +136,8 @@ export async function createConsole(host: ConsoleHost, options: ConsoleOptions =
         return;
       }
       try {
-        await serveAsset(webRoot, request, response, url.pathname);
+        // The path as sent, not as URL normalises it: `..` must reach the check and be refused there.
+        await serveAsset(webRoot, request, response, rawPath(request));
       } catch (error) {
         const { problem } = toProblem(error);
         if (!response.headersSent) {

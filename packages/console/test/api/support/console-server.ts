@@ -24,6 +24,8 @@ export interface Client {
   ): Promise<Answer<Body>>;
   login(username: string, password: string): Promise<Answer>;
   csrf: string | undefined;
+  /** The `name=value` of the session cookie held, for a raw fetch. */
+  cookie(): string | undefined;
 }
 
 /** A started `ListServer` with the console on 127.0.0.1: SQLite store, maildir transport, accounts file, all in a temporary folder. */
@@ -77,6 +79,7 @@ export async function consoleServer(
     let cookie: string | undefined;
     const self: Client = {
       csrf: undefined,
+      cookie: () => cookie,
       async request(method, path, given = {}) {
         const headers: Record<string, string> = {};
         if (cookie) headers.cookie = cookie;

@@ -37,9 +37,15 @@ export function templateOf(path: string): string | undefined {
  */
 export function checkResponse(method: string, path: string, status: number, contentType: string, body: unknown): void {
   const template = templateOf(path);
-  if (!template) throw new Error(`${method} ${path}: no such path in openapi.json`);
-  const operation = DOCUMENT.paths[template]?.[method.toLowerCase()];
-  if (!operation) throw new Error(`${method} ${template}: no such operation in openapi.json`);
+  const operation = template === undefined ? undefined : DOCUMENT.paths[template]?.[method.toLowerCase()];
+  if (!template || !operation) {
+    // An undescribed path or method: only a 404 or 405 problem may answer it.
+    if (status !== 404 && status !== 405) throw new Error(`${method} ${path}: not in openapi.json, yet answered ${status}`);
+    if (!contentType.startsWith('application/problem+json')) throw new Error(`${method} ${path}: ${status} without problem+json`);
+    const validate = ajv.compile({ $ref: 'openapi#/components/schemas/Problem' });
+    if (!validate(body)) throw new Error(`${method} ${path}: ${ajv.errorsText(validate.errors)}`);
+    return;
+  }
   let declared = operation.responses[String(status)];
   if (!declared) throw new Error(`${method} ${template}: status ${status} is not declared (body ${JSON.stringify(body).slice(0, 300)})`);
   if (declared.$ref) declared = DOCUMENT.components.responses[declared.$ref.split('/').at(-1) as string] as typeof declared;
@@ -58,4 +64,11 @@ export function checkResponse(method: string, path: string, status: number, cont
     compiled.set(key, validate);
   }
   if (!validate(body)) throw new Error(`${key}: ${ajv.errorsText(validate.errors)}; body ${JSON.stringify(body).slice(0, 500)}`);
+}
+
+/** Checks a value against one of the document's component schemas (an SSE event's data). @throws {Error} */
+export function checkSchema(name: string, value: unknown): void {
+  const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name}`);
+  if (!validate(value)) throw new Error(`${name}: ${ajv.errorsText(validate.errors)}; ${JSON.stringify(value).slice(0, 500)}`);
 }
