@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdmin } from './commands/admin.js';
 import { registerListDemo } from './commands/list-demo.js';
 import { registerLists } from './commands/lists.js';
 import { registerModerate } from './commands/moderate.js';
@@ -30,5 +31,6 @@ export function createProgram(): Command {
   // `demo` is the list demo; the newsletter demo (commands/demo.ts) stays as a library function.
   registerListDemo(program);
   registerWorker(program);
+  registerAdmin(program);
   return program;
 }
