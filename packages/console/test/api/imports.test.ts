@@ -53,7 +53,9 @@ describe('CSV import as a background job, and the export as a stream', () => {
     });
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(/no "address"/);
-    expect((await admin.request('POST', `/lists/${encodeURIComponent(RED)}/imports`, { json: { address: 'x@example.com' } })).status).toBe(415);
+    expect((await admin.request('POST', `/lists/${encodeURIComponent(RED)}/imports`, { json: { address: 'x@example.com' } })).status).toBe(
+      415,
+    );
     expect((await admin.request('GET', '/imports/nothing')).status).toBe(404);
   });
 
@@ -66,12 +68,15 @@ describe('CSV import as a background job, and the export as a stream', () => {
   });
 
   it('streams every member as CSV, read back by the CSV parser', async () => {
-    const response = await fetch(`${running.base}/api/v1/lists/${encodeURIComponent(RED)}/members.csv`, { headers: { cookie: admin.cookie() as string } });
+    const response = await fetch(`${running.base}/api/v1/lists/${encodeURIComponent(RED)}/members.csv`, {
+      headers: { cookie: admin.cookie() as string },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="red_lists.example.org-members.csv"');
     const records: string[][] = [];
-    for await (const record of parseCsv(response.body as unknown as AsyncIterable<Uint8Array>)) if (record.fields) records.push(record.fields);
+    for await (const record of parseCsv(response.body as unknown as AsyncIterable<Uint8Array>))
+      if (record.fields) records.push(record.fields);
     expect(records[0]).toEqual(['address', 'name', 'enabled', 'disabled_reason', 'city']);
     expect(records).toHaveLength(ROWS - 1 + 1 + 1); // members, solo@, the header
     expect(records).toContainEqual(['member10@example.com', 'Member 10', 'true', '', 'City 3']);
