@@ -133,7 +133,11 @@ async function route() {
   try {
     state.cleanup = await found.entry.render(main, context);
   } catch (error) {
-    main.append(h('div', { class: 'error', role: 'alert' }, h('p', {}, error.message ?? String(error))));
+    // A page that could not load (a list outside your role is 404) still has its heading.
+    main.replaceChildren(
+      h('h1', {}, found.entry.title),
+      h('div', { class: 'error', role: 'alert' }, h('p', {}, error.message ?? String(error))),
+    );
   }
   focusHeading();
 }

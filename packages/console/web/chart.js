@@ -1,24 +1,35 @@
-// A small line chart in SVG, drawn with DOM calls: deliveries and failures over time, one
-// line per series. A table with the same numbers follows it for screen readers.
+// A small bar chart in SVG, drawn with DOM calls: deliveries and failures per minute, one bar
+// per series in each minute. The dashboard puts the totals in tables next to it for screen readers.
 import { h, s, uid } from './dom.js';
 
 const COLOURS = ['#0b5cad', '#a4161a', '#1a6b35', '#7a4b00', '#6a1b9a', '#00695c'];
 const WIDTH = 640;
 const HEIGHT = 220;
 const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
+/** Most minutes drawn (the newest). */
+const MOST = 60;
+
+const minute = (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
- * Draws `lines` (`[{label, points:[{at, value}]}]`) over a shared time axis.
+ * Draws `series` (`[{label, points:[{at, value}]}]`) as grouped bars over the minutes they share.
  * @returns a figure holding the SVG (role=img, titled) and its legend.
  */
-export function lineChart(title, lines) {
-  const points = lines.flatMap((line) => line.points);
-  const times = points.map((point) => new Date(point.at).getTime()).filter((time) => !Number.isNaN(time));
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times);
-  const top = Math.max(1, ...points.map((point) => point.value));
-  const x = (time) => PAD.left + (t1 === t0 ? 0.5 : (time - t0) / (t1 - t0)) * (WIDTH - PAD.left - PAD.right);
-  const y = (value) => HEIGHT - PAD.bottom - (value / top) * (HEIGHT - PAD.top - PAD.bottom);
+export function barChart(title, series) {
+  const all = series.flatMap((line) => line.points.map((point) => new Date(point.at).getTime())).filter((time) => !Number.isNaN(time));
+  // A fixed axis: the MOST minutes up to the newest point, one slot each, newest on the right.
+  const newest = Math.max(...all);
+  const first = newest - (MOST - 1) * 60_000;
+  const slotOf = (time) => Math.round((time - first) / 60_000);
+  const top = Math.max(
+    1,
+    ...series.flatMap((line) => line.points.filter((point) => slotOf(new Date(point.at).getTime()) >= 0).map((point) => point.value)),
+  );
+  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotWidth / MOST;
+  const bar = (slot * 0.8) / Math.max(series.length, 1);
+  const y = (value) => HEIGHT - PAD.bottom - (value / top) * plotHeight;
   const titleId = uid('chart-title');
   const svg = s(
     'svg',
@@ -32,40 +43,39 @@ export function lineChart(title, lines) {
       s('text', { x: PAD.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(value)),
     );
   }
-  svg.append(
-    s('line', { class: 'axis', x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: HEIGHT - PAD.bottom }),
-    s('line', { class: 'axis', x1: PAD.left, x2: WIDTH - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom }),
-  );
-  if (times.length > 0) {
-    const label = (time) => new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    svg.append(
-      s('text', { x: PAD.left, y: HEIGHT - 8, 'text-anchor': 'start' }, label(t0)),
-      s('text', { x: WIDTH - PAD.right, y: HEIGHT - 8, 'text-anchor': 'end' }, label(t1)),
-    );
-  }
   const legend = h('ul', { class: 'legend' });
-  lines.forEach((line, index) => {
+  series.forEach((line, index) => {
     const colour = COLOURS[index % COLOURS.length];
-    const sorted = [...line.points].sort((a, b) => new Date(a.at) - new Date(b.at));
-    const path = sorted.map(
-      (point, at) => `${at === 0 ? 'M' : 'L'}${x(new Date(point.at).getTime()).toFixed(1)},${y(point.value).toFixed(1)}`,
-    );
-    if (path.length > 0) {
+    const values = new Map(line.points.map((point) => [new Date(point.at).getTime(), point.value]));
+    for (const [time, value] of values) {
+      const slotIndex = slotOf(time);
+      if (value === 0 || slotIndex < 0 || slotIndex >= MOST) continue;
+      const x = PAD.left + slotIndex * slot + slot * 0.1 + index * bar;
       svg.append(
-        s('path', {
-          d: path.join(' '),
-          fill: 'none',
-          stroke: colour,
-          'stroke-width': 2,
-          'stroke-dasharray': index % 2 ? '5 3' : undefined,
-        }),
+        s(
+          'rect',
+          {
+            class: 'bar',
+            x: x.toFixed(1),
+            y: y(value).toFixed(1),
+            width: bar.toFixed(1),
+            height: (HEIGHT - PAD.bottom - y(value)).toFixed(1),
+            fill: colour,
+          },
+          s('title', {}, `${line.label}, ${minute(time)}: ${value}`),
+        ),
       );
-      for (const point of sorted)
-        svg.append(s('circle', { cx: x(new Date(point.at).getTime()), cy: y(point.value), r: 2.5, fill: colour }));
     }
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.background = colour;
     legend.append(h('li', {}, swatch, line.label));
   });
+  svg.append(s('line', { class: 'axis', x1: PAD.left, x2: WIDTH - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom }));
+  if (all.length > 0) {
+    svg.append(
+      s('text', { x: PAD.left, y: HEIGHT - 8, 'text-anchor': 'start' }, minute(first)),
+      s('text', { x: WIDTH - PAD.right, y: HEIGHT - 8, 'text-anchor': 'end' }, minute(newest)),
+    );
+  }
   return h('figure', { class: 'figure' }, svg, h('figcaption', {}, legend));
 }

@@ -1,6 +1,6 @@
 // The dashboard: posts in progress (live over SSE) and deliveries per transport over time.
 import { api, segment } from '../api.js';
-import { lineChart } from '../chart.js';
+import { barChart } from '../chart.js';
 import { h, when } from '../dom.js';
 import { subscribe } from '../events.js';
 import { postProgress } from '../progress.js';
@@ -44,18 +44,23 @@ function chartLines(series) {
 
 function statsSection(stats) {
   const series = stats.series ?? [];
+  const transports = stats.transports ?? [];
+  const domains = stats.domains ?? [];
+  if (series.length === 0 && transports.length === 0) return [h('p', {}, 'No deliveries recorded yet.')];
   return [
-    series.length > 0 ? lineChart('Deliveries and failures over time', chartLines(series)) : h('p', {}, 'No deliveries recorded yet.'),
-    table(
-      'Per transport',
-      ['Transport', 'Delivered', 'Failed'],
-      (stats.transports ?? []).map((transport) => [transport.name, String(transport.delivered), String(transport.failed)]),
-    ),
-    (stats.domains ?? []).length > 0
+    series.length > 0 ? barChart('Deliveries and failures per minute', chartLines(series)) : null,
+    transports.length > 0
+      ? table(
+          'Per transport',
+          ['Transport', 'Delivered', 'Failed'],
+          transports.map((transport) => [transport.name, String(transport.delivered), String(transport.failed)]),
+        )
+      : null,
+    domains.length > 0
       ? table(
           'Per recipient domain',
           ['Domain', 'Delivered', 'Failed', 'Throttled'],
-          stats.domains.map((domain) => [domain.domain, String(domain.delivered), String(domain.failed), String(domain.throttled ?? 0)]),
+          domains.map((domain) => [domain.domain, String(domain.delivered), String(domain.failed), String(domain.throttled ?? 0)]),
         )
       : null,
   ];
@@ -69,7 +74,7 @@ export async function renderDashboard(main) {
   main.append(
     h('h1', {}, 'Dashboard'),
     messages.box,
-    h('section', { 'aria-labelledby': 'posts-heading' }, h('h2', { id: 'posts-heading' }, 'Posts in progress'), postsBox),
+    h('section', { 'aria-labelledby': 'posts-heading' }, h('h2', { id: 'posts-heading' }, 'Posts'), postsBox),
     h('section', { 'aria-labelledby': 'stats-heading' }, h('h2', { id: 'stats-heading' }, 'Deliveries'), statsBox),
   );
   const posts = new Map();

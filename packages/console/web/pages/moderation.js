@@ -51,7 +51,7 @@ export async function renderModeration(main, { params, navigate, announce, user 
   async function drawDetail() {
     const item = items[selected];
     if (!item) {
-      detail.replaceChildren(h('h2', { id: 'detail-heading' }, 'Nothing held'), h('p', {}, 'The queue is empty.'));
+      detail.replaceChildren(h('h2', { id: 'detail-heading', tabindex: '-1' }, 'Nothing held'), h('p', {}, 'The queue is empty.'));
       return;
     }
     let post;
@@ -110,7 +110,7 @@ export async function renderModeration(main, { params, navigate, announce, user 
       h('h2', { id: 'detail-heading' }, post.subject || '(no subject)'),
       h(
         'dl',
-        { class: 'facts' },
+        { class: 'facts', id: 'held-facts' },
         h('dt', {}, 'From'),
         h('dd', {}, post.from),
         h('dt', {}, 'List'),
