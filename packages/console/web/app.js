@@ -1,6 +1,6 @@
 // The console's entry point: the session, the layout and a hash router (#/lists, #/moderation ...).
 import { api, setCsrfToken } from './api.js';
-import { h } from './dom.js';
+import { fill, h } from './dom.js';
 import { renderBounces } from './pages/bounces.js';
 import { renderDashboard } from './pages/dashboard.js';
 import { renderListForm } from './pages/list-form.js';
@@ -46,7 +46,8 @@ export function navigate(hash) {
 function renderChrome() {
   const path = currentPath();
   const user = state.user;
-  nav.replaceChildren(
+  fill(
+    nav,
     ...(user
       ? [
           h(
@@ -61,7 +62,8 @@ function renderChrome() {
         ]
       : []),
   );
-  account.replaceChildren(
+  fill(
+    account,
     ...(user
       ? [
           h('span', { class: 'who' }, user.name, ' (', user.role, ')'),
@@ -103,7 +105,7 @@ async function route() {
     }
   }
   renderChrome();
-  main.replaceChildren();
+  fill(main);
   if (path === '/login') {
     document.title = 'Log in: Mailroom console';
     renderLogin(main, {
@@ -134,10 +136,7 @@ async function route() {
     state.cleanup = await found.entry.render(main, context);
   } catch (error) {
     // A page that could not load (a list outside your role is 404) still has its heading.
-    main.replaceChildren(
-      h('h1', {}, found.entry.title),
-      h('div', { class: 'error', role: 'alert' }, h('p', {}, error.message ?? String(error))),
-    );
+    fill(main, h('h1', {}, found.entry.title), h('div', { class: 'error', role: 'alert' }, h('p', {}, error.message ?? String(error))));
   }
   focusHeading();
 }

@@ -37,10 +37,13 @@ export function s(tag, attributes, ...children) {
   return append(assign(document.createElementNS(SVG, tag), attributes), ...children);
 }
 
-/** Removes every child of `element`. */
-export function clear(element) {
+/**
+ * Replaces every child of `element` with `children`, as {@link append} adds them (null and false
+ * skipped: `replaceChildren` itself would write them as the text "null").
+ */
+export function fill(element, ...children) {
   element.replaceChildren();
-  return element;
+  return append(element, ...children);
 }
 
 let unique = 0;

@@ -1,6 +1,6 @@
 // Shared page pieces: headings, messages, tables, the list picker.
 import { api } from './api.js';
-import { field, h } from './dom.js';
+import { field, fill, h } from './dom.js';
 
 /** Announces `text` in the polite live region (screen readers read it; the page shows it). */
 export function announce(text) {
@@ -20,7 +20,8 @@ export function messageBox() {
     box,
     error(error) {
       const lines = typeof error?.fieldMessages === 'function' ? error.fieldMessages() : [];
-      box.replaceChildren(
+      fill(
+        box,
         h(
           'div',
           { class: 'error', role: 'alert' },
@@ -30,10 +31,10 @@ export function messageBox() {
       );
     },
     info(text) {
-      box.replaceChildren(h('p', { class: 'info' }, text));
+      fill(box, h('p', { class: 'info' }, text));
     },
     clear() {
-      box.replaceChildren();
+      fill(box);
     },
   };
 }

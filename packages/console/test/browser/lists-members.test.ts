@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { ACCOUNTS, type ConsoleServer, startConsoleServer } from './support/console-server.js';
-import { axeViolations, logIn, openPage, scriptSources, screenshot, type WatchedPage } from './support/page-helpers.js';
+import { pageProblems, logIn, openPage, scriptSources, screenshot, type WatchedPage } from './support/page-helpers.js';
 
 const RED = 'red@lists.example.org';
 const NEWS = 'news@lists.example.org';
@@ -30,7 +30,7 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     const { page } = watched;
     await page.goto(`${running.url}/`);
     await page.getByRole('heading', { name: 'Log in to the Mailroom console' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'login');
     await page.getByLabel('Username').fill(ACCOUNTS.operator.name);
     await page.getByLabel('Password').fill('not the password');
@@ -38,7 +38,7 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong username or password');
     await logIn(page, running.url, ACCOUNTS.operator.name);
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
   });
 
   it('creates a list through the settings form; it is in the store with those settings', async () => {
@@ -47,7 +47,7 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await page.getByRole('heading', { name: 'Lists', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'New list' }).click();
     await page.getByRole('heading', { name: 'New list' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await page.getByLabel('Address').fill(NEWS);
     await page.getByLabel('Name', { exact: true }).fill('Newsletter');
     await page.getByLabel('Who may post').selectOption('moderated');
@@ -56,12 +56,12 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await page.getByRole('link', { name: `Settings of ${NEWS}` }).waitFor();
     const created = await running.store.getList(NEWS);
     expect(created).toMatchObject({ name: 'Newsletter', policy: 'moderated', moderators: ['mod@example.org', 'second@example.org'] });
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'lists');
     await page.getByRole('link', { name: `Settings of ${NEWS}` }).click();
     await page.getByRole('heading', { name: `Settings of ${NEWS}` }).waitFor();
     expect(await page.getByLabel('Address').inputValue()).toBe(NEWS);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'list-settings');
     await page.getByLabel('Subject prefix').fill('[News] ');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -110,7 +110,7 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await page.getByLabel('Search members').fill('person 4242');
     await page.waitForFunction(() => document.querySelectorAll('#members-results tbody th').length === 1);
     expect(await addresses()).toEqual(['user04242@example.com']);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
   });
 
   it('a member named <script>alert(1)</script>, added through the form, is shown as text: no dialog, no script element from data', async () => {

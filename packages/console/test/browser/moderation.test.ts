@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { ACCOUNTS, type ConsoleServer, passwordOf, startConsoleServer } from './support/console-server.js';
-import { axeViolations, deliveredTo, FOOTER, logIn, openPage, post, scriptSources, screenshot } from './support/page-helpers.js';
+import { pageProblems, deliveredTo, FOOTER, logIn, openPage, post, scriptSources, screenshot } from './support/page-helpers.js';
 import { waitUntil } from './support/wait-until.js';
 
 const RED = 'red@lists.example.org';
@@ -76,7 +76,7 @@ describe.skipIf(!ready)('the console in Chromium: the moderation queue', () => {
     await page.getByRole('heading', { name: 'Moderation queue' }).waitFor();
     await page.getByRole('heading', { name: 'Held by the policy', level: 2 }).waitFor();
     await expect(page.locator('#held-facts').textContent()).resolves.toContain(`the sender is not a member of ${RED}`);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'moderation');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('0 held', { exact: true }).waitFor();
@@ -106,7 +106,7 @@ describe.skipIf(!ready)('the console in Chromium: the moderation queue', () => {
     expect(errors).toEqual([]);
     expect(await scriptSources(page)).toEqual(['/assets/app.js']);
     expect(await page.locator('#held-detail img, #held-detail svg').count()).toBe(0);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'moderation-html');
     await page.getByRole('button', { name: 'Discard' }).click();
     await page.getByText('0 held', { exact: true }).waitFor();
@@ -190,6 +190,6 @@ describe.skipIf(!ready)('the console in Chromium: the moderation queue', () => {
     await page.goto(`${running.url}/#/moderation/${encodeURIComponent(BLUE)}`);
     await page.getByRole('alert').waitFor();
     expect(await page.locator('ul.held .subject').count()).toBe(0);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
   });
 });

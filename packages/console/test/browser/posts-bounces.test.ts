@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { ACCOUNTS, type ConsoleServer, startConsoleServer } from './support/console-server.js';
 import { dsnMail } from './support/dsn-mail.js';
-import { axeViolations, deliveredTo, FOOTER, logIn, openPage, post, screenshot } from './support/page-helpers.js';
+import { deliveredTo, FOOTER, logIn, openPage, pageProblems, post, screenshot } from './support/page-helpers.js';
 import { waitUntil } from './support/wait-until.js';
 
 const RED = 'red@lists.example.org';
@@ -71,13 +71,13 @@ describe.skipIf(!ready)('the console in Chromium: posts in progress, bounces, su
     await page.locator('#stats tr', { hasText: 'maildir' }).getByRole('cell', { name: '41', exact: true }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
     await screenshot(page, 'dashboard');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await page.getByRole('link', { name: 'Live progress' }).click();
     await page.getByRole('heading', { name: 'Live progress', level: 1 }).waitFor();
     await expect(page.locator('#post-summary').textContent()).resolves.toContain('41 sent, 0 failed, 0 pending of 41');
     await expect(page.locator('#post-state').textContent()).resolves.toBe('finished');
     await page.getByText('No failed deliveries.').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'post');
     expect(await deliveredTo(running.maildir, '[red] Live progress')).toHaveLength(41);
     expect(errors).toEqual([]);
@@ -97,7 +97,7 @@ describe.skipIf(!ready)('the console in Chromium: posts in progress, bounces, su
     const row = page.locator('tr[data-address="bouncy@example.org"]');
     await row.waitFor();
     expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['1', expect.stringContaining('disabled')]));
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'bounces');
     await page.getByRole('button', { name: 'Re-enable bouncy@example.org' }).click();
     // Re-enabling starts the member's bounce score again: the member leaves the bounces table.
@@ -123,7 +123,7 @@ describe.skipIf(!ready)('the console in Chromium: posts in progress, bounces, su
       await page.getByRole('button', { name: 'Remove gone@example.com from the suppression list' }).waitFor();
       expect(await page.locator('tr[data-address="gone@example.com"] td').first().textContent()).toBe('asked by phone');
     }
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'suppression');
     if (status !== 501) {
       await page.getByRole('button', { name: 'Remove gone@example.com from the suppression list' }).click();

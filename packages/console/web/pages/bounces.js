@@ -1,6 +1,6 @@
 // Bounces of a list: each bouncing member's score, whether delivery is disabled, and re-enable.
 import { api, segment } from '../api.js';
-import { h, when } from '../dom.js';
+import { fill, h, when } from '../dom.js';
 import { listPicker, messageBox, table, visibleLists } from '../ui.js';
 
 /** Renders the bounces of `params[0]` (or of the first list). */
@@ -27,10 +27,11 @@ export async function renderBounces(main, { params, navigate, announce, user }) 
   async function load() {
     const { items } = await api('GET', `${base}/bounces`);
     if (items.length === 0) {
-      box.replaceChildren(h('p', {}, 'No member of this list has bounced.'));
+      fill(box, h('p', {}, 'No member of this list has bounced.'));
       return;
     }
-    box.replaceChildren(
+    fill(
+      box,
       table(
         `Bouncing members of ${address}`,
         ['Address', 'Score', 'Delivery', 'Last bounce', 'Action'],

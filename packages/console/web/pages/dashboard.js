@@ -1,7 +1,7 @@
 // The dashboard: posts in progress (live over SSE) and deliveries per transport over time.
 import { api, segment } from '../api.js';
 import { barChart } from '../chart.js';
-import { h, when } from '../dom.js';
+import { fill, h, when } from '../dom.js';
 import { subscribe } from '../events.js';
 import { postProgress } from '../progress.js';
 import { messageBox, table, tableRow } from '../ui.js';
@@ -78,7 +78,7 @@ export async function renderDashboard(main) {
     h('section', { 'aria-labelledby': 'stats-heading' }, h('h2', { id: 'stats-heading' }, 'Deliveries'), statsBox),
   );
   const posts = new Map();
-  const drawPosts = () => postsBox.replaceChildren(postsTable([...posts.values()]));
+  const drawPosts = () => fill(postsBox, postsTable([...posts.values()]));
   const [postsAnswer, stats] = await Promise.all([
     api('GET', '/posts').catch((error) => {
       messages.error(error);
@@ -88,7 +88,7 @@ export async function renderDashboard(main) {
   ]);
   for (const post of postsAnswer.items) posts.set(post.id, post);
   drawPosts();
-  statsBox.replaceChildren(...statsSection(stats).filter(Boolean));
+  fill(statsBox, ...statsSection(stats).filter(Boolean));
   return subscribe({
     post(post) {
       const known = posts.has(post.id);
@@ -107,7 +107,7 @@ export async function renderDashboard(main) {
       else drawPosts();
     },
     stats(next) {
-      statsBox.replaceChildren(...statsSection(next).filter(Boolean));
+      fill(statsBox, ...statsSection(next).filter(Boolean));
     },
   });
 }

@@ -1,7 +1,7 @@
 // CSV import of members: the file goes to the API as text/csv, then the import job is polled
 // and its progress shown in a <progress> bar until it is done.
 import { api, segment } from '../api.js';
-import { field, h } from '../dom.js';
+import { field, fill, h } from '../dom.js';
 import { messageBox } from '../ui.js';
 
 const POLL_MS = 300;
@@ -54,7 +54,8 @@ export function importBox(base, { announce, onDone }) {
           show(job);
           const finished = job.state === 'running' ? await poll(job.id) : job;
           if (finished.errors?.length > 0) {
-            messages.box.replaceChildren(
+            fill(
+              messages.box,
               h(
                 'details',
                 {},

@@ -1,6 +1,6 @@
 // A list's members: search as you type, keyset paging, add, enable/disable, CSV import and export.
 import { api, segment } from '../api.js';
-import { debounce, field, h } from '../dom.js';
+import { debounce, field, fill, h } from '../dom.js';
 import { messageBox, table } from '../ui.js';
 import { importBox } from './member-import.js';
 
@@ -75,11 +75,13 @@ export async function renderMembers(main, { params, announce }) {
       ],
     }));
     const summary = page.total !== undefined ? `${page.total} members` : `${page.items.length} shown`;
-    results.replaceChildren(
+    fill(
+      results,
       h('p', { class: 'hint' }, page.items.length === 0 ? 'No members match.' : summary),
       page.items.length > 0 ? table('Members', ['Address', 'Name', 'Status', 'Action'], rows, { captionHidden: true }) : null,
     );
-    pager.replaceChildren(
+    fill(
+      pager,
       h(
         'button',
         {

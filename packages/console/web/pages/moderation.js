@@ -2,7 +2,7 @@
 // as text (its HTML only in a sandboxed frame), approve/reject/discard by button or key:
 // j/k move, a approves, r rejects (asks the reason), d discards.
 import { api, segment } from '../api.js';
-import { field, h, when } from '../dom.js';
+import { field, fill, h, when } from '../dom.js';
 import { listPicker, messageBox, visibleLists } from '../ui.js';
 
 const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
@@ -19,7 +19,8 @@ export async function renderModeration(main, { params, navigate, announce, user 
   const detail = h('section', { class: 'detail', 'aria-labelledby': 'detail-heading', id: 'held-detail' });
 
   function drawQueue(focus) {
-    queue.replaceChildren(
+    fill(
+      queue,
       ...items.map((item, index) =>
         h(
           'li',
@@ -51,7 +52,7 @@ export async function renderModeration(main, { params, navigate, announce, user 
   async function drawDetail() {
     const item = items[selected];
     if (!item) {
-      detail.replaceChildren(h('h2', { id: 'detail-heading', tabindex: '-1' }, 'Nothing held'), h('p', {}, 'The queue is empty.'));
+      fill(detail, h('h2', { id: 'detail-heading', tabindex: '-1' }, 'Nothing held'), h('p', {}, 'The queue is empty.'));
       return;
     }
     let post;
@@ -92,7 +93,8 @@ export async function renderModeration(main, { params, navigate, announce, user 
       showHtml.setAttribute('aria-expanded', String(!open));
       showHtml.textContent = open ? 'Show the HTML part' : 'Hide the HTML part';
       // The frame is sandboxed without allow-scripts, and the server sends it with CSP sandbox too.
-      htmlBox.replaceChildren(
+      fill(
+        htmlBox,
         ...(open
           ? []
           : [
@@ -106,7 +108,8 @@ export async function renderModeration(main, { params, navigate, announce, user 
             ]),
       );
     });
-    detail.replaceChildren(
+    fill(
+      detail,
       h('h2', { id: 'detail-heading' }, post.subject || '(no subject)'),
       h(
         'dl',

@@ -1,6 +1,6 @@
 // One post and its ledger: counts (live over SSE), failures, pause and resume.
 import { api, segment } from '../api.js';
-import { h, when } from '../dom.js';
+import { fill, h, when } from '../dom.js';
 import { subscribe } from '../events.js';
 import { postProgress } from '../progress.js';
 import { messageBox, table } from '../ui.js';
@@ -27,7 +27,8 @@ export async function renderPost(main, { params, announce }) {
   }
 
   function draw() {
-    summary.replaceChildren(
+    fill(
+      summary,
       h(
         'dl',
         { class: 'facts' },
@@ -46,12 +47,14 @@ export async function renderPost(main, { params, announce }) {
         post.error ? [h('dt', {}, 'Error'), h('dd', {}, post.error)] : null,
       ),
     );
-    controls.replaceChildren(
+    fill(
+      controls,
       post.state === 'running' ? h('button', { type: 'button', class: 'secondary', onclick: () => act('pause') }, 'Pause') : null,
       post.state === 'paused' ? h('button', { type: 'button', onclick: () => act('resume') }, 'Resume') : null,
     );
     const list = post.failures ?? [];
-    failures.replaceChildren(
+    fill(
+      failures,
       list.length === 0
         ? h('p', {}, 'No failed deliveries.')
         : table(

@@ -1,6 +1,6 @@
 // The suppression list: addresses never sent to (list, add, remove), paged by keyset.
 import { api, segment } from '../api.js';
-import { field, h, when } from '../dom.js';
+import { field, fill, h, when } from '../dom.js';
 import { messageBox, table } from '../ui.js';
 
 const PAGE = 50;
@@ -20,13 +20,15 @@ export async function renderSuppression(main, { announce }) {
     try {
       page = await api('GET', `/suppressions?${query}`);
     } catch (error) {
-      if (error.status === 501)
-        box.replaceChildren(h('p', {}, 'This server has no suppression list yet (its store does not support one).'));
-      else messages.error(error);
+      if (error.status === 501) {
+        fill(box, h('p', {}, 'This server has no suppression list yet (its store does not support one).'));
+        form.hidden = true;
+      } else messages.error(error);
       return;
     }
     current = after;
-    box.replaceChildren(
+    fill(
+      box,
       page.items.length === 0
         ? h('p', {}, 'No suppressed addresses.')
         : table(
@@ -62,7 +64,8 @@ export async function renderSuppression(main, { announce }) {
             { captionHidden: true },
           ),
     );
-    pager.replaceChildren(
+    fill(
+      pager,
       h(
         'button',
         { type: 'button', class: 'secondary', disabled: cursors.length === 0, onclick: () => void load(cursors.pop() || undefined) },

@@ -56,8 +56,13 @@ export async function logIn(page: Page, url: string, name: string): Promise<void
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-/** Runs axe-core's rules in the page; resolves with the violations as `rule: selectors` lines (empty when none). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * What is wrong with the page as it stands: axe-core's violations (every rule it runs by
+ * default: WCAG 2 A and AA and best practices) as `rule (help): selectors`, and any text node
+ * that reads `null`, `undefined`, `NaN` or `[object Object]` (a value the page failed to render).
+ * Empty when nothing is wrong.
+ */
+export async function pageProblems(page: Page): Promise<string[]> {
   // page.evaluate runs outside the page's CSP (script-src 'self'), so no script tag is needed.
   await page.evaluate(await AXE);
   return page.evaluate(async () => {
@@ -67,9 +72,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
       }
     ).axe;
     const result = await axe.run(document);
-    return result.violations.map(
+    const problems = result.violations.map(
       (violation) => `${violation.id} (${violation.help}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
     );
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (/\b(null|undefined|NaN)\b|\[object Object\]/.test(node.textContent ?? '')) problems.push(`stray text: ${node.textContent}`);
+    }
+    return problems;
   });
 }
 
