@@ -246,6 +246,29 @@ describe.each(STORES)('the %s store', (_name, make) => {
     it('refuses an unknown list', async () => {
       await expect(store.searchMembers('none@x.org')).rejects.toBeInstanceOf(ListNotFoundError);
     });
+
+    it('finds rare matches past the first few thousand members, and follows renames and removals', async () => {
+      // More members than the SQLite store filters before turning to its indexes (2000).
+      await store.addMembers(
+        RED,
+        Array.from({ length: 2500 }, (_, index) => ({
+          address: `m${String(index).padStart(4, '0')}@example.org`,
+          name: `Person ${index}`,
+        })),
+      );
+      await store.addMembers(RED, [{ address: 'zz-last@example.org', name: 'Quentin Rare' }]);
+      expect(await addresses('zz-')).toEqual(['zz-last@example.org']);
+      expect(await addresses('TIN RA')).toEqual(['zz-last@example.org']);
+      expect(await addresses('n 2499')).toEqual(['m2499@example.org']);
+      expect(await addresses('m249')).toEqual(Array.from({ length: 10 }, (_, index) => `m249${index}@example.org`));
+      expect(await addresses('qu')).toEqual(['zz-last@example.org']);
+      await store.updateMember(RED, 'zz-last@example.org', { name: 'Renamed Someone' });
+      expect(await addresses('tin ra')).toEqual([]);
+      expect(await addresses('med som')).toEqual(['zz-last@example.org']);
+      await store.removeMembers(RED, ['zz-last@example.org']);
+      expect(await addresses('med som')).toEqual([]);
+      expect(await addresses('zz-')).toEqual([]);
+    });
   });
 
   describe('bounce records of a list', () => {
