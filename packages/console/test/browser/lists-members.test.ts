@@ -129,6 +129,13 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await page.getByLabel('Search members').fill('');
     await page.getByText('10001 members', { exact: true }).waitFor();
     await screenshot(page, 'members');
+    // The export link streams every member as CSV, the hostile name quoted as data.
+    const href = await page.getByRole('link', { name: 'Export the members as CSV' }).getAttribute('href');
+    const csv = await page.evaluate(async (href) => (await fetch(href as string)).text(), href);
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(10_002);
+    expect(lines[0]).toMatch(/^address,/);
+    expect(lines.find((line) => line.startsWith('mallory@example.net,'))).toContain(HOSTILE);
   });
 
   it('disables and enables a member with its button', async () => {
