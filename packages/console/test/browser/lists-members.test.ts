@@ -104,9 +104,18 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     await page.waitForFunction(() => document.querySelector('#members-results tbody th')?.textContent === 'user00050@example.com');
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.waitForFunction(() => document.querySelector('#members-results tbody th')?.textContent === 'user00000@example.com');
+    const searches: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/members?')) searches.push(new URL(request.url()).searchParams.get('q') ?? '');
+    };
+    page.on('request', onRequest);
     await page.getByLabel('Search members').pressSequentially('user0999', { delay: 20 });
     await page.waitForFunction(() => document.querySelectorAll('#members-results tbody th').length === 10);
+    page.off('request', onRequest);
     expect(await addresses()).toEqual(Array.from({ length: 10 }, (_, index) => `user0999${index}@example.com`));
+    // Debounced: not a request per key (eight keys), and the last one asked for the whole word.
+    expect(searches.length).toBeLessThan(8);
+    expect(searches.at(-1)).toBe('user0999');
     await page.getByLabel('Search members').fill('person 4242');
     await page.waitForFunction(() => document.querySelectorAll('#members-results tbody th').length === 1);
     expect(await addresses()).toEqual(['user04242@example.com']);
