@@ -28,6 +28,7 @@ import { serveAsset, WEB_ROOT } from './http/static-files.js';
 import { importJobs } from './jobs/import-jobs.js';
 import { deliveryStats } from './stats/delivery-stats.js';
 import { eventHub } from './stats/event-hub.js';
+import { liveCounts } from './stats/live-counts.js';
 
 /** The OpenAPI document this package ships (`openapi.json`). */
 export const OPENAPI_URL = new URL('../openapi.json', import.meta.url);
@@ -62,6 +63,7 @@ export async function createConsole(host: ConsoleHost, options: ConsoleOptions =
     return subject;
   };
   const stats = deliveryStats(host.mailer, String(host.settings.mailer['transport.use'] ?? 'transport'));
+  const live = liveCounts(host.posts);
   const context: ApiContext = {
     host,
     router,
@@ -71,12 +73,13 @@ export async function createConsole(host: ConsoleHost, options: ConsoleOptions =
     ipLimiter: loginLimiter(20),
     jobs: importJobs(host.store, host.logger),
     stats,
+    live,
     events: eventHub({
       posts: host.posts,
       post: async (id) => {
         const post = await ledgerFor(host.store).getPost(id);
         if (!post) throw new Error('gone');
-        return postJson(post, await subjectOf(id)) as { list: string };
+        return live.apply(postJson(post, await subjectOf(id)));
       },
       stats: () => stats.snapshot(),
     }),
@@ -154,6 +157,7 @@ export async function createConsole(host: ConsoleHost, options: ConsoleOptions =
     },
     async close() {
       context.events.close();
+      live.stop();
       stats.stop();
       await context.jobs.idle();
     },

@@ -7,6 +7,7 @@ import type { Router } from '../http/router.js';
 import type { ImportJobs } from '../jobs/import-jobs.js';
 import type { EventHub } from '../stats/event-hub.js';
 import type { DeliveryStats } from '../stats/delivery-stats.js';
+import type { LiveCounts } from '../stats/live-counts.js';
 
 /** What the route modules share. */
 export interface ApiContext {
@@ -20,6 +21,8 @@ export interface ApiContext {
   ipLimiter: LoginLimiter;
   jobs: ImportJobs;
   stats: DeliveryStats;
+  /** Counts of running posts, fresher than the ledger's. */
+  live: LiveCounts;
   events: EventHub;
   /** The subject of a post in the ledger (read from its source once, then kept). */
   subjectOf(id: string): Promise<string>;

@@ -8,9 +8,9 @@ import { postJson } from './serialize.js';
 
 /** Posts of the ledger: the list (of one list or every list in scope), one post with its failures, pause and resume. */
 export function postRoutes(context: ApiContext): void {
-  const { router, host, subjectOf } = context;
+  const { router, host, subjectOf, live } = context;
   const ledger = () => ledgerFor(host.store);
-  const shown = async (post: PostRecord) => postJson(post, await subjectOf(post.id));
+  const shown = async (post: PostRecord) => live.apply(postJson(post, await subjectOf(post.id)));
   const find = async (principal: Principal, id: string): Promise<PostRecord> => {
     requireManager(principal);
     const post = await ledger().getPost(id);

@@ -38,7 +38,7 @@ export function memberJson(member: Member): Record<string, unknown> {
 }
 
 /** A post of the ledger as the API shows it; `pending` counts the members not reached yet too. */
-export function postJson(post: PostRecord, subject: string): Record<string, unknown> {
+export function postJson(post: PostRecord, subject: string) {
   const { sent, failed, skipped } = post.counts;
   const pending = post.state === 'finished' ? 0 : Math.max(post.counts.pending, post.total - sent - failed - skipped);
   return {

@@ -98,6 +98,10 @@ describe('posts in progress: counts, pause, resume, failures, live events and st
     const posts = events.filter((event) => event.event === 'post');
     expect(posts.length).toBeGreaterThan(1);
     for (const event of posts) checkSchema('Post', event.data);
+    // Counts come from the run's memory between ledger commits: they only grow, in many steps.
+    const sent = posts.map((event) => (event.data as { sent: number }).sent);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    expect(new Set(sent).size).toBeGreaterThan(3);
     expect(new Set(posts.map((event) => (event.data as { id: string }).id))).toEqual(new Set([post.id]));
     const stats = events.find((event) => event.event === 'stats');
     checkSchema('Stats', stats?.data);
