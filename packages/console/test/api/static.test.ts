@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAsset } from '../../src/index.js';
 import { type ConsoleServer, consoleServer } from './support/console-server.js';
+import { DOCUMENT } from './support/openapi-check.js';
 
 let running: ConsoleServer;
 beforeAll(async () => {
@@ -59,6 +60,12 @@ describe('the static console: web/ at / and /assets/*, nothing outside it', () =
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('"name"');
     expect(answer.body).not.toContain('root:');
+  });
+
+  it('serves the OpenAPI document the package ships at /api/v1/openapi.json, without a login', async () => {
+    const answer = await rawGet(running.base, '/api/v1/openapi.json');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(DOCUMENT);
   });
 
   it('leaves a one-click unsubscribe link at / to the unsubscribe handler', async () => {
