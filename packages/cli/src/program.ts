@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdmin } from './commands/admin.js';
 import { registerListDemo } from './commands/list-demo.js';
 import { registerLists } from './commands/lists.js';
 import { registerModerate } from './commands/moderate.js';
@@ -31,5 +32,6 @@ export function createProgram(): Command {
   registerSuppress(program);
   registerListDemo(program);
   registerWorker(program);
+  registerAdmin(program);
   return program;
 }

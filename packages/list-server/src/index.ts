@@ -53,7 +53,7 @@ export { multipleDistributor } from './pipeline/distributors/multiple.js';
 export { spoolDistributor } from './pipeline/distributors/spool-distributor.js';
 export { failedFolderReactor, type RetryPolicy, retryDelay } from './pipeline/reactors/failed-folder.js';
 export { loggerReactor, reactors } from './pipeline/reactors/logger-reactor.js';
-export { createHttpServer, type RouteHandler } from './http/http-server.js';
+export { createHttpServer, type HttpServerOptions, type RouteHandler } from './http/http-server.js';
 export { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 export { isOneClick, unsubscribeHandler } from './http/unsubscribe-handler.js';
 export { ListServer, type ListServerPorts } from './list-server.js';
@@ -109,3 +109,7 @@ export {
   type DnsResolver,
   type PostClient,
 } from './arc/arc-sealer.js';
+export { type ConsoleHost, type ConsoleMount, loadConsole, type PostControl } from './console/console-host.js';
+export { type ConsoleSettings, isLoopback, parseConsoleSettings } from './console/console-options.js';
+export { type RunningPosts, runningPosts } from './pipeline/distributors/running-posts.js';
+export { escapeHtml } from './http/pages.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLineLogger, type Logger, MailConfigurationError, Mailer, type MailerConfig } from '@mailroom/core';
-import { type ListStore, openStore, suppressionCheck } from '@mailroom/lists';
+import { type ListStore, ledgerFor, openStore, PostNotFoundError, resumePost, suppressionCheck } from '@mailroom/lists';
 import type { SMTPServer } from 'smtp-server';
 import { resolve as resolveDns } from 'node:dns/promises';
 import { loadArcKey } from './arc/arc-options.js';
@@ -13,7 +13,9 @@ import { type DmarcMitigator, dmarcMitigator } from './dmarc/mitigate.js';
 import { controlHandler } from './control/control-handler.js';
 import { type ReplyLimiter, replyLimiter } from './control/reply-guard.js';
 import { type Moderation, moderation } from './moderation/moderation.js';
+import { type ConsoleMount, loadConsole, type PostControl } from './console/console-host.js';
 import { createHttpServer } from './http/http-server.js';
+import { runningPosts } from './pipeline/distributors/running-posts.js';
 import { createMetricsEndpoint, type MetricsEndpoint } from './http/metrics.js';
 import { feedbackApplier } from './http/webhooks/feedback.js';
 import type { WebhookFetch } from './http/webhooks/sns-signature.js';
@@ -36,11 +38,11 @@ import { parseServerConfig, type ServerSettings } from './server-config.js';
 import { openSpool, type Spool } from './spool/spool.js';
 import { lockSpool } from './spool/spool-lock.js';
 
-/** Reads the STARTTLS certificate and key files. @throws {MailConfigurationError} naming the key of a file that cannot be read. */
-async function readTls(paths: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
+/** Reads a certificate and key file. @throws {MailConfigurationError} naming the key (`server.smtp.tls.cert` ...) of a file that cannot be read. */
+async function readTls(paths: { cert: string; key: string }, prefix = 'server.smtp.tls.'): Promise<{ cert: Buffer; key: Buffer }> {
   const read = (key: 'cert' | 'key') =>
     readFile(paths[key]).catch((error: NodeJS.ErrnoException) => {
-      throw new MailConfigurationError(`server.smtp.tls.${key}`, 'invalid value', { expected: `a readable PEM file (${error.code})` });
+      throw new MailConfigurationError(`${prefix}${key}`, 'invalid value', { expected: `a readable PEM file (${error.code})` });
     });
   return { cert: await read('cert'), key: await read('key') };
 }
@@ -70,6 +72,8 @@ export class ListServer {
   #smtp: SMTPServer | undefined;
   #http: Server | undefined;
   #metrics: MetricsEndpoint | undefined;
+  #console: ConsoleMount | undefined;
+  readonly #running = runningPosts();
   #abort = new AbortController();
   #worker: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -151,7 +155,7 @@ export class ListServer {
     const store = this.#store as ListStore;
     const mailer = this.#mailer as Mailer;
     const arc = this.#arc;
-    const lists = listDistributor({ store, mailer, logger: this.#logger, dmarc: this.#dmarc, ...(arc && { arc }) });
+    const lists = listDistributor({ store, mailer, logger: this.#logger, dmarc: this.#dmarc, running: this.#running, ...(arc && { arc }) });
     const posts =
       this.settings.archive.length > 0 ? multipleDistributor(lists, deliverToDistributor({ mailer, to: this.settings.archive })) : lists;
     const { attempts, delay, maxDelay } = this.settings.pipeline;
@@ -190,6 +194,48 @@ export class ListServer {
   async moderation(): Promise<Moderation> {
     await this.#open();
     return this.#moderation();
+  }
+
+  /** Moderation whose approvals wake the worker at once (the console's: a moderator waits to see the post go out). */
+  #wakingModeration(): Moderation {
+    const inner = this.#moderation();
+    return {
+      ...inner,
+      approve: async (id, by) => {
+        const held = await inner.approve(id, by);
+        this.#again = true;
+        this.#wake?.();
+        return held;
+      },
+    };
+  }
+
+  /** Pausing and resuming posts (the console's): a resumed post runs in the background with the server's Mailer. */
+  #postControl(): PostControl {
+    const running = this.#running;
+    const ledger = () => ledgerFor(this.#store as ListStore);
+    return {
+      pause: async (id) => (running.pause(id) ? ledger().getPost(id) : undefined),
+      resume: async (id) => {
+        const post = await ledger().getPost(id);
+        if (!post) throw new PostNotFoundError(id);
+        if (post.state === 'finished' || running.has(id)) return undefined;
+        const handle = await resumePost({
+          store: this.#store as ListStore,
+          mailer: this.#mailer as Mailer,
+          id,
+          onProgress: running.progress,
+        });
+        running.add(handle);
+        handle.done.then(
+          (report) => this.#logger.info({ post: id, state: report.state, sent: report.sent, failed: report.failed }, 'resumed post ended'),
+          (error: unknown) => this.#logger.error({ post: id, error: (error as Error).message }, 'resumed post failed'),
+        );
+        return ledger().getPost(id);
+      },
+      running: (id) => running.has(id),
+      watch: (listener) => running.watch(listener),
+    };
   }
 
   /** The bounce handler, with the server's rules, Mailer and clock. */
@@ -267,8 +313,9 @@ export class ListServer {
     const { smtp, http, hostname } = this.settings;
     const tls = smtp.enabled && smtp.tls ? await readTls(smtp.tls) : undefined;
     const submitters = smtp.enabled && smtp.authUsers ? await readSubmitters(smtp.authUsers) : undefined;
+    const httpTls = http.enabled && http.tls ? await readTls(http.tls, 'server.http.tls.') : undefined;
     if (http.enabled && http.metrics) this.#metrics ??= await createMetricsEndpoint();
-    const { store, spool } = await this.#open();
+    const { store, spool, mailer } = await this.#open();
     try {
       this.#unlock ??= await lockSpool(this.settings.spool);
     } catch (error) {
@@ -314,11 +361,29 @@ export class ListServer {
               ...(this.#fetchText && { fetchText: this.#fetchText }),
             })
           : undefined;
+      if (this.settings.console.enabled) {
+        try {
+          this.#console = await loadConsole({
+            settings: this.settings,
+            store,
+            mailer,
+            moderation: this.#wakingModeration(),
+            posts: this.#postControl(),
+            logger: this.#logger,
+          });
+        } catch (error) {
+          await this.stop();
+          throw error;
+        }
+      }
+      const mounted = this.#console;
       const server = (this.#http = createHttpServer({
         store,
         logger: this.#logger,
         ...(metrics && { metrics }),
         ...(routes && { webhooks: routes }),
+        ...(mounted && { console: mounted }),
+        ...(httpTls && { tls: httpTls }),
       }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -341,6 +406,9 @@ export class ListServer {
     const http = this.#http;
     this.#smtp = undefined;
     this.#http = undefined;
+    // Event streams never end on their own: the console ends them before the server waits for its connections.
+    await this.#console?.close();
+    this.#console = undefined;
     await Promise.all([
       smtp && new Promise<void>((resolve) => smtp.close(() => resolve())),
       http &&

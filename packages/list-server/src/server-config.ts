@@ -8,6 +8,7 @@ import { parseList } from '@mailroom/lists';
 import { DEFAULT_MAX_OWN_RECEIVED } from './intake/loop.js';
 import { parseWebhookSettings, type WebhookSettings } from './http/webhooks/webhook-options.js';
 import { type ArcSettings, parseArcSettings } from './arc/arc-options.js';
+import { type ConsoleSettings, parseConsoleSettings } from './console/console-options.js';
 
 /** The list server's own settings, every default filled in. */
 export interface ServerSettings {
@@ -29,8 +30,10 @@ export interface ServerSettings {
     /** A submitters file for SMTP AUTH (after STARTTLS only). */
     authUsers?: string;
   };
-  /** `metrics`: serve Prometheus metrics at `/metrics` on this server; `webhooks`: provider feedback (SES, SendGrid). */
-  http: { enabled: boolean; host: string; port: number; metrics: boolean; webhooks: WebhookSettings };
+  /** `metrics`: serve Prometheus metrics at `/metrics` on this server; `webhooks`: provider feedback (SES, SendGrid); `tls`: PEM files to serve HTTPS with. */
+  http: { enabled: boolean; host: string; port: number; metrics: boolean; webhooks: WebhookSettings; tls?: { cert: string; key: string } };
+  /** The REST API and web console (`server.console.*`). */
+  console: ConsoleSettings;
   pipeline: { attempts: number; delay: number; maxDelay: number; interval: number };
   /** Addresses that get an archive copy of every accepted post. */
   archive: string[];
@@ -83,7 +86,8 @@ function section(flat: Map<string, unknown>, name: string): Record<string, unkno
 /**
  * Validates a list server configuration: nested, dotted or mixed, as for the Mailer.
  * Keys: `store`, `spool`, `server.hostname`, `server.smtp.{enabled,host,port,size,maxOwnReceived,maxRecipients}`,
- * `server.http.{enabled,host,port,metrics}`, `server.http.webhooks.{maxBytes,ses.path,ses.topics,sendgrid.path,sendgrid.publicKey,sendgrid.maxAge}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
+ * `server.http.{enabled,host,port,metrics,tls.cert,tls.key}`, `server.http.webhooks.{maxBytes,ses.path,ses.topics,sendgrid.path,sendgrid.publicKey,sendgrid.maxAge}`,
+ * `server.console.{enabled,accounts,insecure,sessionIdleMinutes,maxImportBytes}`, `pipeline.{attempts,delay,maxDelay,interval}` (seconds),
  * `archive.to`, `bounces.{threshold,staleAfterDays,warnings,warningIntervalDays}`, `control.{repliesPerDay,confirmDays}`, `imap.*`,
  * `dmarc.{timeout,cacheTtl,cacheSize}`, `arc.{domain,selector,key,trustedAuthServId}`, `lists` (an array of list settings), `log.level`, and the Mailer's `dkim.*`, `manager.*`,
  * `transport.*`, `message.*`.
@@ -122,9 +126,16 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       .filter(([key]) => key.startsWith('http.webhooks.'))
       .map(([key, value]) => [key.slice('http.webhooks.'.length), value]),
   );
+  const consoleKeys = Object.fromEntries(
+    Object.entries(serverRest)
+      .filter(([key]) => key.startsWith('console.'))
+      .map(([key, value]) => [key.slice(8), value]),
+  );
   for (const key of Object.keys(serverRest)) {
-    if (!key.startsWith('smtp.') && !key.startsWith('http.')) {
-      throw new MailConfigurationError(`server.${key}`, 'unknown key', { expected: 'server.hostname, server.smtp.*, server.http.*' });
+    if (!key.startsWith('smtp.') && !key.startsWith('http.') && !key.startsWith('console.')) {
+      throw new MailConfigurationError(`server.${key}`, 'unknown key', {
+        expected: 'server.hostname, server.smtp.*, server.http.*, server.console.*',
+      });
     }
   }
   const smtp = parseSection(
@@ -148,10 +159,22 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       host: option.string().optional(),
       port: option.integer(0, 65535).optional(),
       metrics: option.boolean().optional(),
+      'tls.cert': option.string().min(1).optional(),
+      'tls.key': option.string().min(1).optional(),
     },
     httpKeys,
     'server.http.',
   );
+  if ((http['tls.cert'] === undefined) !== (http['tls.key'] === undefined)) {
+    throw new MailConfigurationError(http['tls.cert'] === undefined ? 'server.http.tls.cert' : 'server.http.tls.key', 'missing', {
+      expected: 'both server.http.tls.cert and server.http.tls.key (PEM files), or neither',
+    });
+  }
+  const consoleSettings = parseConsoleSettings(consoleKeys, {
+    enabled: http.enabled ?? true,
+    host: http.host ?? '127.0.0.1',
+    tls: http['tls.cert'] !== undefined,
+  });
   const pipeline = parseSection(
     {
       attempts: option.integer(1, 100).optional(),
@@ -214,7 +237,9 @@ export function parseServerConfig(config: MailerConfig): ServerSettings {
       port: http.port ?? 8025,
       metrics: http.metrics ?? false,
       webhooks: parseWebhookSettings(webhookKeys),
+      ...(http['tls.cert'] !== undefined && { tls: { cert: http['tls.cert'], key: http['tls.key'] as string } }),
     },
+    console: consoleSettings,
     pipeline: {
       attempts: pipeline.attempts ?? 5,
       delay: pipeline.delay ?? 60,

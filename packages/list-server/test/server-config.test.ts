@@ -74,3 +74,46 @@ describe('list server configuration: dmarc.*, arc.* and dkim.*', () => {
     expect(() => parseServerConfig(config)).toThrow(expect.objectContaining({ key }));
   });
 });
+
+describe('server.console.*: off by default, loopback unless TLS or an explicit opt-out', () => {
+  it('is off by default and fills in its defaults when enabled', () => {
+    expect(parseServerConfig({}).console).toEqual({
+      enabled: false,
+      accounts: './var/console-accounts.json',
+      insecure: false,
+      sessionIdleMinutes: 60,
+      maxImportBytes: 50 * 1024 * 1024,
+    });
+    expect(parseServerConfig({ 'server.console.enabled': 'true', 'server.console.accounts': '/tmp/a.json' }).console).toMatchObject({
+      enabled: true,
+      accounts: '/tmp/a.json',
+    });
+  });
+
+  it.each([
+    [{ 'server.console.enabled': true, 'server.http.host': '0.0.0.0' }, 'server.http.host'],
+    [{ 'server.console.enabled': true, 'server.http.host': '192.0.2.7' }, 'server.http.host'],
+    [{ 'server.console.enabled': true, 'server.http.enabled': false }, 'server.http.enabled'],
+    [{ 'server.console.enabled': 'maybe' }, 'server.console.enabled'],
+    [{ 'server.console.sessionIdleMinutes': 0 }, 'server.console.sessionIdleMinutes'],
+    [{ 'server.console.colour': 'red' }, 'server.console.colour'],
+    [{ 'server.http.tls.cert': '/tmp/c.pem' }, 'server.http.tls.key'],
+  ])('refuses %j naming %s', (config, key) => {
+    expect(() => parseServerConfig(config)).toThrow(expect.objectContaining({ key }));
+  });
+
+  it('accepts a public host with TLS files or with server.console.insecure', () => {
+    const tls = parseServerConfig({
+      'server.console.enabled': true,
+      'server.http.host': '0.0.0.0',
+      'server.http.tls.cert': '/c.pem',
+      'server.http.tls.key': '/k.pem',
+    });
+    expect(tls.http.tls).toEqual({ cert: '/c.pem', key: '/k.pem' });
+    expect(
+      parseServerConfig({ 'server.console.enabled': true, 'server.http.host': '0.0.0.0', 'server.console.insecure': true }).console
+        .insecure,
+    ).toBe(true);
+    expect(parseServerConfig({ 'server.console.enabled': true, 'server.http.host': '127.0.0.2' }).console.enabled).toBe(true);
+  });
+});

@@ -24,7 +24,15 @@ export { openSuppressionCheck, type SuppressionCheckOptions, suppressionCheck } 
 export { openStore } from './store/open-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type { PostgresStore } from './store/postgres/postgres-store.js';
-export type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store/store.js';
+export type {
+  AddMembersResult,
+  BounceEntry,
+  ListStore,
+  MemberPage,
+  MemberPageOptions,
+  MemberSearchOptions,
+  MemberSearchPage,
+} from './store/store.js';
 export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
 export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';
 export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';

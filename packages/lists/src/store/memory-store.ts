@@ -5,6 +5,7 @@ import type { BounceRecord } from './bounce-record.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from './member.js';
 import type { PendingRequest } from './pending-request.js';
 import { memorySuppressions } from './memory-suppressions.js';
+import { searchLimit } from './search.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
 interface Entry {
@@ -180,6 +181,25 @@ export function createMemoryStore(): ListStore {
           ...(found.lastWarningAt && { lastWarningAt: new Date(found.lastWarningAt) }),
         }
       );
+    },
+    async searchMembers(address, options = {}) {
+      const entry = need(address);
+      const limit = searchLimit(options.limit);
+      const query = (options.query ?? '').toLowerCase();
+      const after = options.after ?? '';
+      // A scan: the memory store is for tests and small lists.
+      const found = [...entry.byKey.entries()]
+        .filter(([key, item]) => key > after && (key.startsWith(query) || (item.member.name ?? '').toLowerCase().includes(query)))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const page = found.slice(0, limit);
+      const last = page.at(-1)?.[0];
+      return { members: page.map(([, item]) => copy(item.member)), ...(found.length > limit && last !== undefined && { next: last }) };
+    },
+    async bounceRecords(list) {
+      const entry = need(list);
+      return [...inner(bounces, list).entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, record]) => ({ address: entry.byKey.get(key)?.member.address ?? key, record: { ...record } }));
     },
     async setBounceRecord(list, address, record) {
       const records = inner(bounces, list);

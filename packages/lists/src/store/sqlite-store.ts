@@ -9,6 +9,7 @@ import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, me
 import { migrateStore } from './sqlite-schema.js';
 import { sqliteSuppressions } from './sqlite-suppressions.js';
 import type { PendingAction, PendingRequest } from './pending-request.js';
+import { likeLiteral, searchLimit } from './search.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from './store.js';
 
 /** Options of the SQLite store. */
@@ -93,6 +94,28 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ),
     pageEnabled: database.prepare<[number, number, number, number], MemberRow>(
       `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND id > ? AND id <= ? AND enabled = 1 ORDER BY id LIMIT ?`,
+    ),
+    // Both walk the (list_id, address_key) unique index from the cursor in order and stop at the page size.
+    browse: database.prepare<[number, string, number], MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND address_key > ? ORDER BY address_key LIMIT ?`,
+    ),
+    search: database.prepare<[number, string, string, string, number], MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE list_id = ? AND address_key > ?
+       AND (address_key LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\') ORDER BY address_key LIMIT ?`,
+    ),
+    bounces: database.prepare<
+      [number],
+      {
+        address_key: string;
+        address: string | null;
+        score: number;
+        last_bounce_at: number;
+        warnings: number;
+        last_warning_at: number | null;
+      }
+    >(
+      `SELECT b.address_key, m.address, b.score, b.last_bounce_at, b.warnings, b.last_warning_at FROM bounce_scores b
+       LEFT JOIN members m ON m.list_id = b.list_id AND m.address_key = b.address_key WHERE b.list_id = ? ORDER BY b.address_key`,
     ),
     bounce: database.prepare<[number, string], { score: number; last_bounce_at: number; warnings: number; last_warning_at: number | null }>(
       'SELECT score, last_bounce_at, warnings, last_warning_at FROM bounce_scores WHERE list_id = ? AND address_key = ?',
@@ -257,6 +280,27 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           }
         },
       };
+    },
+    async searchMembers(address, options = {}) {
+      const id = listId(address);
+      const limit = searchLimit(options.limit);
+      const query = (options.query ?? '').toLowerCase();
+      const after = options.after ?? '';
+      // One row more than the page says whether there is a next page.
+      const rows =
+        query === ''
+          ? statements.browse.all(id, after, limit + 1)
+          : statements.search.all(id, after, `${likeLiteral(query)}%`, `%${likeLiteral(query)}%`, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { members: page.map(toMember), ...(rows.length > limit && last && { next: memberKey(last.address) }) };
+    },
+    async bounceRecords(list) {
+      return statements.bounces.all(listId(list)).map((row) => {
+        const record: BounceRecord = { score: row.score, lastBounceAt: new Date(row.last_bounce_at), warnings: row.warnings };
+        if (row.last_warning_at !== null) record.lastWarningAt = new Date(row.last_warning_at);
+        return { address: row.address ?? row.address_key, record };
+      });
     },
     async getBounceRecord(list, address) {
       const row = statements.bounce.get(listId(list), memberKey(address));

@@ -23,6 +23,30 @@ export interface MemberPage {
   readonly cursor: number;
 }
 
+/** How `searchMembers` finds one page. */
+export interface MemberSearchOptions {
+  /** An address prefix or a name substring, case-insensitive; `%`, `_` and `\\` match themselves. Omitted or `''`: everyone. */
+  query?: string;
+  /** The `next` of the previous page. */
+  after?: string;
+  /** Members per page. @default 50 */
+  limit?: number;
+}
+
+/** One page of a member search, by address (lower-cased) order. */
+export interface MemberSearchPage {
+  readonly members: readonly Member[];
+  /** The keyset cursor of the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+/** A member's bounce score with the address it is kept under. */
+export interface BounceEntry {
+  /** The member's address as given (or the lower-cased key when the member has left). */
+  address: string;
+  record: BounceRecord;
+}
+
 /** What `addMembers` did. */
 export interface AddMembersResult {
   /** Members that were new to the list. */
@@ -84,6 +108,16 @@ export interface ListStore {
   /** The cursor of the last member added so far (0 for an empty list): the upper bound of a snapshot. */
   memberCursor(list: string): Promise<number>;
 
+  /**
+   * Finds members whose address starts with, or whose name contains, `query` (case-insensitive),
+   * one keyset page at a time in address order; the query only ever reaches SQL as a bound
+   * parameter, its LIKE wildcards escaped. Paging costs the page, not the list.
+   * @throws {ListNotFoundError}
+   */
+  searchMembers(list: string, options?: MemberSearchOptions): Promise<MemberSearchPage>;
+
+  /** Every bounce score kept for the list, by address. @throws {ListNotFoundError} */
+  bounceRecords(list: string): Promise<BounceEntry[]>;
   /** The member's bounce score, or undefined when it has none. */
   getBounceRecord(list: string, address: string): Promise<BounceRecord | undefined>;
   /** Records the member's bounce score (any case); `null` clears it. @throws {ListNotFoundError} */

@@ -207,4 +207,93 @@ describe.each(STORES)('the %s store', (_name, make) => {
       expect(await store.memberCursor('empty@lists.example.org')).toBe(0);
     });
   });
+  describe('searching members (address prefix or name substring, keyset pages)', () => {
+    const HOSTILE = [
+      { address: 'percent%sign@example.com', name: '100% sure' },
+      { address: 'under_score@example.com', name: 'Un_der' },
+      { address: 'plain@example.com', name: "Robert'); DROP TABLE members;--" },
+      { address: 'backslash@example.com', name: 'C:\\Users' },
+      { address: 'underXscore@example.com', name: 'Ann Other' },
+      { address: 'Zed@Example.com', name: 'Zoë Zed' },
+    ];
+    const addresses = async (query: string) => {
+      const found: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 20; pages += 1) {
+        const page = await store.searchMembers(RED, { query, limit: 2, ...(after && { after }) });
+        found.push(...page.members.map((member) => member.address));
+        if (page.next === undefined) return found;
+        after = page.next;
+      }
+      throw new Error('too many pages');
+    };
+    beforeEach(async () => {
+      await store.addMembers(RED, HOSTILE);
+    });
+
+    it('pages through everyone in address order with an empty query, each member once', async () => {
+      const all = await addresses('');
+      expect(all).toHaveLength(HOSTILE.length);
+      expect(new Set(all).size).toBe(HOSTILE.length);
+      expect([...all].map((address) => address.toLowerCase())).toEqual(all.map((address) => address.toLowerCase()).sort());
+    });
+
+    it('matches LIKE wildcards and quotes literally', async () => {
+      expect(await addresses('percent%')).toEqual(['percent%sign@example.com']);
+      expect(await addresses('under_')).toEqual(['under_score@example.com']);
+      expect(await addresses('%')).toEqual(['percent%sign@example.com']);
+      expect(await addresses('_')).toEqual(['under_score@example.com']);
+      expect(await addresses("'); DROP")).toEqual(['plain@example.com']);
+      expect(await addresses('\\')).toEqual(['backslash@example.com']);
+      expect(await store.countMembers(RED)).toBe(HOSTILE.length);
+    });
+
+    it('is case-insensitive for address prefixes and name substrings, and a prefix is not a substring', async () => {
+      expect(await addresses('ZED@')).toEqual(['Zed@Example.com']);
+      expect(await addresses('OTHER')).toEqual(['underXscore@example.com']);
+      expect(await addresses('example.com')).toEqual([]);
+    });
+
+    it('refuses an unknown list', async () => {
+      await expect(store.searchMembers('none@x.org')).rejects.toBeInstanceOf(ListNotFoundError);
+    });
+
+    it('finds rare matches past the first few thousand members, and follows renames and removals', async () => {
+      // More members than the SQLite store filters before turning to its indexes (2000).
+      await store.addMembers(
+        RED,
+        Array.from({ length: 2500 }, (_, index) => ({
+          address: `m${String(index).padStart(4, '0')}@example.org`,
+          name: `Person ${index}`,
+        })),
+      );
+      await store.addMembers(RED, [{ address: 'zz-last@example.org', name: 'Quentin Rare' }]);
+      expect(await addresses('zz-')).toEqual(['zz-last@example.org']);
+      expect(await addresses('TIN RA')).toEqual(['zz-last@example.org']);
+      expect(await addresses('n 2499')).toEqual(['m2499@example.org']);
+      expect(await addresses('m249')).toEqual(Array.from({ length: 10 }, (_, index) => `m249${index}@example.org`));
+      expect(await addresses('qu')).toEqual(['zz-last@example.org']);
+      await store.updateMember(RED, 'zz-last@example.org', { name: 'Renamed Someone' });
+      expect(await addresses('tin ra')).toEqual([]);
+      expect(await addresses('med som')).toEqual(['zz-last@example.org']);
+      await store.removeMembers(RED, ['zz-last@example.org']);
+      expect(await addresses('med som')).toEqual([]);
+      expect(await addresses('zz-')).toEqual([]);
+    });
+  });
+
+  describe('bounce records of a list', () => {
+    it('lists every score with the member address as given, by address', async () => {
+      await store.addMembers(RED, [{ address: 'Bee@example.com' }, { address: 'ant@example.com' }]);
+      const record = { score: 2, lastBounceAt: new Date('2026-01-02T00:00:00Z'), warnings: 0 };
+      await store.setBounceRecord(RED, 'bee@EXAMPLE.com', record);
+      await store.setBounceRecord(RED, 'ant@example.com', { ...record, score: 1 });
+      const entries = await store.bounceRecords(RED);
+      expect(entries.map((entry) => [entry.address, entry.record.score])).toEqual([
+        ['ant@example.com', 1],
+        ['Bee@example.com', 2],
+      ]);
+      expect(entries[1]?.record.lastBounceAt).toEqual(record.lastBounceAt);
+    });
+  });
 });

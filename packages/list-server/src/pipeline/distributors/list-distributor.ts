@@ -4,6 +4,7 @@ import type { ArcSealer } from '../../arc/arc-sealer.js';
 import type { DmarcMitigator } from '../../dmarc/mitigate.js';
 import { TemporaryFailureError, UnhandledMailError } from '../../errors.js';
 import type { Distributor, ListPost } from '../types.js';
+import type { RunningPosts } from './running-posts.js';
 
 /** What the list distributor needs. */
 export interface ListDistributorOptions {
@@ -18,6 +19,8 @@ export interface ListDistributorOptions {
   dmarc?: DmarcMitigator;
   /** ARC sealing of every post forwarded, when a sealing key is configured. */
   arc?: ArcSealer;
+  /** Where running posts are kept, so they can be paused and watched (the console). */
+  running?: RunningPosts;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface ListDistributorOptions {
  *
  * A message fetched again (a crash after the ledger had it, before the source forgot it) is
  * recognised by its Message-ID among the list's posts: an unfinished post is resumed, a
- * finished one is not sent again. Mail to a `-request` or `-bounces` address, and posts a
+ * finished one is not sent again. A post paused through `running.pause` is done with as far as
+ * the spool is concerned: the ledger holds it until it is resumed. Mail to a `-request` or `-bounces` address, and posts a
  * moderated list holds, are not distributed: {@link UnhandledMailError} says which folder keeps them.
  *
  * With `arc`, the post is checked as it came in (before any change), and the prepared post is
@@ -97,9 +101,11 @@ export function listDistributor(options: ListDistributorOptions): Distributor {
         logger.info({ list: post.list.address, post: earlier.id, messageId: post.messageId }, 'already distributed: not sent again');
         return;
       }
+      const { running } = options;
       const run = {
         store,
         mailer,
+        ...(running && { onProgress: running.progress }),
         ...(options.batchSize && { batchSize: options.batchSize }),
         ...(options.window && { window: options.window }),
         ...(await sealing(post)),
@@ -107,8 +113,14 @@ export function listDistributor(options: ListDistributorOptions): Distributor {
       const handle = earlier
         ? await resumePost({ ...run, id: earlier.id })
         : await postToList({ ...run, list: post.list.address, message: await mitigated(post) });
+      running?.add(handle);
       logger.info({ list: post.list.address, post: handle.id, messageId: post.messageId, resumed: earlier !== undefined }, 'distributing');
       const report = await handle.done;
+      if (report.state === 'paused' && running?.pausedByRequest(report.id)) {
+        // The ledger keeps the post (its source too): it is resumed from there, not retried from the spool.
+        logger.info({ list: post.list.address, post: report.id, pending: report.pending }, 'paused by request');
+        return;
+      }
       if (report.state !== 'finished') {
         throw new TemporaryFailureError(`Post ${report.id} to ${post.list.address} stopped ${report.state} with ${report.pending} pending`);
       }

@@ -41,7 +41,7 @@ const toPending = (list: string, row: PendingRow): PendingRequest => ({
  */
 export function postgresRecords(
   context: RecordsContext,
-): Pick<ListStore, 'getBounceRecord' | 'setBounceRecord' | 'addPending' | 'takePending'> {
+): Pick<ListStore, 'getBounceRecord' | 'setBounceRecord' | 'bounceRecords' | 'addPending' | 'takePending'> {
   const { query, transaction, listId } = context;
   return {
     async getBounceRecord(list, address) {
@@ -55,6 +55,19 @@ export function postgresRecords(
       const record: BounceRecord = { score: row.score, lastBounceAt: new Date(Number(row.last_bounce_at)), warnings: row.warnings };
       if (row.last_warning_at !== null) record.lastWarningAt = new Date(Number(row.last_warning_at));
       return record;
+    },
+    async bounceRecords(list) {
+      const id = await listId(list);
+      const { rows } = await query<BounceRow & { address_key: string; address: string | null }>(
+        `SELECT b.address_key, m.address, b.score, b.last_bounce_at, b.warnings, b.last_warning_at FROM bounce_scores b
+         LEFT JOIN members m ON m.list_id = b.list_id AND m.address_key = b.address_key WHERE b.list_id = $1 ORDER BY b.address_key`,
+        [id],
+      );
+      return rows.map((row) => {
+        const record: BounceRecord = { score: row.score, lastBounceAt: new Date(Number(row.last_bounce_at)), warnings: row.warnings };
+        if (row.last_warning_at !== null) record.lastWarningAt = new Date(Number(row.last_warning_at));
+        return { address: row.address ?? row.address_key, record };
+      });
     },
     async setBounceRecord(list, address, record) {
       const id = await listId(list);

@@ -4,6 +4,7 @@ import { ListExistsError, ListNotFoundError, MemberNotFoundError } from '../erro
 import { changedList, inBatches, listKey, settingsOf } from '../list-record.js';
 import { postgresRecords } from './postgres-records.js';
 import { postgresSuppressions } from './postgres-suppressions.js';
+import { likeLiteral, searchLimit } from '../search.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from '../store.js';
 import { storeError } from './postgres-errors.js';
@@ -264,6 +265,27 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
           }
         },
       };
+    },
+    async searchMembers(address, options = {}) {
+      const id = await listId(address);
+      const limit = searchLimit(options.limit);
+      const query_ = (options.query ?? '').toLowerCase();
+      const after = options.after ?? '';
+      // The (list_id, address_key) unique index is walked from the cursor in order; one row more says whether there is a next page.
+      const { rows } =
+        query_ === ''
+          ? await query<MemberRow>(
+              `SELECT ${COLUMNS} FROM members m WHERE m.list_id = $1 AND m.address_key > $2 ORDER BY m.address_key LIMIT $3`,
+              [id, after, limit + 1],
+            )
+          : await query<MemberRow>(
+              `SELECT ${COLUMNS} FROM members m WHERE m.list_id = $1 AND m.address_key > $2
+               AND (m.address_key LIKE $3 ESCAPE '\\' OR lower(m.name) LIKE $4 ESCAPE '\\') ORDER BY m.address_key LIMIT $5`,
+              [id, after, `${likeLiteral(query_)}%`, `%${likeLiteral(query_)}%`, limit + 1],
+            );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { members: page.map(toMember), ...(rows.length > limit && last && { next: memberKey(last.address) }) };
     },
     async close() {
       await pool.end().catch(() => {});
