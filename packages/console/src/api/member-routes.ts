@@ -4,7 +4,9 @@ import { readJson } from '../http/body.js';
 import { ApiProblem } from '../http/problem.js';
 import { SECURITY_HEADERS, sendEmpty, sendJson } from '../http/respond.js';
 import { type ApiContext, who } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { memberJson } from './serialize.js';
+import { liftBounceSuppression } from './bounce-suppression.js';
 
 /** An integer query parameter in a range. @throws {ApiProblem} 400 naming it. */
 export function intParam(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
@@ -18,14 +20,6 @@ export function intParam(query: URLSearchParams, name: string, min: number, max:
   }
   return value;
 }
-
-/** The opaque cursor of a page: the store's key, base64url. */
-const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => {
-  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(cursor))
-    throw new ApiProblem(400, 'after is not a cursor of this API', { errors: [{ field: 'after', message: 'a next value' }] });
-  return Buffer.from(cursor, 'base64url').toString('utf8');
-};
 
 /** Members of a list: search, add, change, remove, and the CSV export. Owners and operators. */
 export function memberRoutes(context: ApiContext): void {
@@ -87,10 +81,16 @@ export function memberRoutes(context: ApiContext): void {
     }
     if (Object.keys(changes).length === 0) throw new ApiProblem(400, 'Nothing to change');
     if (changes.enabled === false && changes.disabledReason === undefined) changes.disabledReason = `disabled by ${who(principal).name}`;
+    const before = changes.enabled === true ? await store.getMember(list.address, params.address as string) : undefined;
     const member = await store.updateMember(list.address, params.address as string, changes);
     // Enabled again by hand: the bounce score starts over, as Mailman's re-enable does.
     if (changes.enabled === true) await store.setBounceRecord(list.address, member.address, null);
-    host.logger.info({ list: list.address, member: member.address, by: who(principal).name, ...changes }, 'member changed in the console');
+    // A re-enabled member would still get nothing while the bounce scoring's suppression stands: it goes too.
+    const lifted = before?.enabled === false && (await liftBounceSuppression(store, member.address));
+    host.logger.info(
+      { list: list.address, member: member.address, by: who(principal).name, ...changes, ...(lifted && { unsuppressed: 'hard-bounce' }) },
+      'member changed in the console',
+    );
     sendJson(response, 200, memberJson(member));
   });
 

@@ -164,11 +164,3 @@ describe('members: search by address prefix or name substring with keyset cursor
     expect((await admin.request('DELETE', member)).status).toBe(404);
   });
 });
-
-describe('suppression before the store has it', () => {
-  it('answers 501 problem+json', async () => {
-    const answer = await admin.request('GET', '/suppressions');
-    expect(answer.status).toBe(501);
-    expect(answer.body.detail).toMatch(/no suppression list/);
-  });
-});

@@ -83,7 +83,7 @@ describe.skipIf(!ready)('the console in Chromium: posts in progress, bounces, su
     expect(errors).toEqual([]);
   });
 
-  it('a member disabled by a bounce is shown with its score on the bounces page and re-enabled there', async () => {
+  it('a member disabled by a bounce is shown with its score on the bounces page and re-enabled there (which lifts its bounce-score suppression)', async () => {
     // The DSN comes back to the member's VERP address, as the bounce of a real delivery would.
     const verp = encodeVerp('red-bounces@lists.example.org', 'bouncy@example.org');
     await running.send('', verp, dsnMail({ to: verp, finalRecipient: 'bouncy@example.org' }));
@@ -96,38 +96,62 @@ describe.skipIf(!ready)('the console in Chromium: posts in progress, bounces, su
     await page.getByRole('link', { name: 'Bounces' }).click();
     const row = page.locator('tr[data-address="bouncy@example.org"]');
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['1', expect.stringContaining('disabled')]));
+    // Bounce scoring disabled the member and put its address on the suppression list: the page says both.
+    expect(await running.store.getSuppression('bouncy@example.org')).toMatchObject({ reason: 'hard-bounce', source: 'bounce-score' });
+    expect(await row.locator('td').allTextContents()).toEqual(
+      expect.arrayContaining(['1', expect.stringMatching(/^disabled .*; suppressed: hard-bounce \(bounce-score\)$/)]),
+    );
     expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'bounces');
     await page.getByRole('button', { name: 'Re-enable bouncy@example.org' }).click();
     // Re-enabling starts the member's bounce score again: the member leaves the bounces table.
     await page.getByText('No member of this list has bounced.').waitFor();
+    await page.locator('#status', { hasText: 'bouncy@example.org re-enabled and taken off the suppression list' }).waitFor();
     expect(await running.store.getMember(RED, 'bouncy@example.org')).toMatchObject({ enabled: true });
     expect(await running.store.getBounceRecord(RED, 'bouncy@example.org')).toBeUndefined();
+    // Enabled and no longer suppressed: the member gets the list's mail again.
+    expect(await running.store.getSuppression('bouncy@example.org')).toBeUndefined();
     // An owner sees only their lists: green is not in the picker.
     expect(await page.getByLabel('Bounces of').locator('option').allTextContents()).toEqual([RED]);
   });
 
-  it('the suppression page lists, adds and removes addresses (or says the store has none)', async () => {
-    const { page } = await openPage(browser);
+  it('the suppression page adds an address with a reason and a detail, lists it with its source and date, and removes it', async () => {
+    const { page, errors } = await openPage(browser);
     await logIn(page, running.url, ACCOUNTS.operator.name);
     await page.getByRole('link', { name: 'Suppression' }).click();
-    await page.getByRole('heading', { name: 'Suppression list' }).waitFor();
-    const status = await page.evaluate(async () => (await fetch('/api/v1/suppressions')).status);
-    if (status === 501) {
-      await page.getByText('This server has no suppression list yet').waitFor();
-    } else {
-      await page.getByLabel('Address').fill('gone@example.com');
-      await page.getByLabel('Reason').fill('asked by phone');
-      await page.getByRole('button', { name: 'Suppress' }).click();
-      await page.getByRole('button', { name: 'Remove gone@example.com from the suppression list' }).waitFor();
-      expect(await page.locator('tr[data-address="gone@example.com"] td').first().textContent()).toBe('asked by phone');
-    }
+    await page.getByRole('heading', { name: 'Suppression list', level: 1 }).waitFor();
+    await page.getByText('No suppressed addresses.').waitFor();
+    await page.getByLabel('Address', { exact: true }).fill('gone@example.com');
+    await page.getByLabel('Reason', { exact: true }).selectOption('complaint');
+    await page.getByLabel('Detail', { exact: true }).fill('asked by phone');
+    await page.getByRole('button', { name: 'Suppress', exact: true }).click();
+    const row = page.locator('tr[data-address="gone@example.com"]');
+    await row.waitFor();
+    // The address is the row's header cell; then reason, source, detail and the date it was added.
+    expect(await row.locator('th').textContent()).toBe('gone@example.com');
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['complaint', 'console', 'asked by phone']);
+    expect(cells[3]).toContain(String(new Date().getFullYear()));
+    expect(await running.store.getSuppression('gone@example.com')).toMatchObject({
+      reason: 'complaint',
+      source: 'console',
+      detail: 'asked by phone',
+    });
+    // A second entry from elsewhere, and the filter by reason.
+    await running.store.suppress('left@example.com', { reason: 'unsubscribe', source: 'one-click', detail: RED });
+    await page.getByLabel('Show', { exact: true }).selectOption('unsubscribe');
+    await page.locator('tr[data-address="left@example.com"]').waitFor();
+    expect(await row.count()).toBe(0);
+    await page.getByLabel('Show', { exact: true }).selectOption('');
+    await row.waitFor();
     expect(await pageProblems(page)).toEqual([]);
     await screenshot(page, 'suppression');
-    if (status !== 501) {
-      await page.getByRole('button', { name: 'Remove gone@example.com from the suppression list' }).click();
-      await page.getByText('No suppressed addresses.').waitFor();
-    }
+    await page.getByRole('button', { name: 'Remove gone@example.com from the suppression list' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.locator('#status', { hasText: 'gone@example.com removed from the suppression list' }).waitFor();
+    expect(await running.store.getSuppression('gone@example.com')).toBeUndefined();
+    await page.getByRole('button', { name: 'Remove left@example.com from the suppression list' }).click();
+    await page.getByText('No suppressed addresses.').waitFor();
+    expect(errors).toEqual([]);
   });
 });

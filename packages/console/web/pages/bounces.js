@@ -1,4 +1,5 @@
-// Bounces of a list: each bouncing member's score, whether delivery is disabled, and re-enable.
+// Bounces of a list: each bouncing member's score, whether delivery is disabled or the address
+// suppressed, and re-enable (which also lifts the suppression bounce scoring added).
 import { api, segment } from '../api.js';
 import { fill, h, when } from '../dom.js';
 import { listPicker, messageBox, table, visibleLists } from '../ui.js';
@@ -21,6 +22,11 @@ export async function renderBounces(main, { params, navigate, announce, user }) 
       { class: 'row' },
       listPicker(lists, address, (value) => navigate(`#/bounces/${segment(value)}`), 'Bounces of'),
     ),
+    h(
+      'p',
+      { class: 'hint' },
+      'Re-enable turns delivery back on, starts the bounce score again and takes the address off the suppression list when bounce scoring put it there; a complaint or a provider’s bounce stays suppressed.',
+    ),
     box,
   );
   const base = `/lists/${segment(address)}`;
@@ -40,9 +46,14 @@ export async function renderBounces(main, { params, navigate, announce, user }) 
           cells: [
             bounce.address,
             String(bounce.score),
-            bounce.disabled
-              ? h('span', { class: 'state-disabled' }, 'disabled', bounce.disabledReason ? ` (${bounce.disabledReason})` : '')
-              : h('span', { class: 'state-enabled' }, 'enabled'),
+            h(
+              'span',
+              {},
+              bounce.disabled
+                ? h('span', { class: 'state-disabled' }, 'disabled', bounce.disabledReason ? ` (${bounce.disabledReason})` : '')
+                : h('span', { class: 'state-enabled' }, 'enabled'),
+              bounce.suppression ? `; suppressed: ${bounce.suppression.reason} (${bounce.suppression.source})` : '',
+            ),
             when(bounce.lastBounceAt),
             bounce.disabled
               ? h(
@@ -53,7 +64,16 @@ export async function renderBounces(main, { params, navigate, announce, user }) 
                     onclick: async () => {
                       try {
                         await api('PATCH', `${base}/members/${segment(bounce.address)}`, { enabled: true });
-                        announce(`${bounce.address} re-enabled`);
+                        // Re-enabling lifts bounce scoring's own suppression; any other stays (the suppression page lifts it).
+                        const lifted = bounce.suppression?.liftedByReEnable;
+                        const kept = bounce.suppression && !lifted;
+                        announce(
+                          lifted
+                            ? `${bounce.address} re-enabled and taken off the suppression list`
+                            : kept
+                              ? `${bounce.address} re-enabled; still suppressed (${bounce.suppression.reason})`
+                              : `${bounce.address} re-enabled`,
+                        );
                         await load();
                       } catch (error) {
                         messages.error(error);

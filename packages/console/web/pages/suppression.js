@@ -1,9 +1,21 @@
-// The suppression list: addresses never sent to (list, add, remove), paged by keyset.
+// The suppression list (operators): addresses never sent to, for every list. Listed in keyset
+// pages, filtered by reason; add one (address, reason, detail) and remove one.
 import { api, segment } from '../api.js';
 import { field, fill, h, when } from '../dom.js';
 import { messageBox, table } from '../ui.js';
 
 const PAGE = 50;
+/** The reasons of @mailroom/lists' SUPPRESSION_REASONS, with what each means here. */
+const REASONS = [
+  ['manual', 'manual (added by hand)'],
+  ['hard-bounce', 'hard bounce'],
+  ['complaint', 'complaint (spam report)'],
+  ['unsubscribe', 'unsubscribe'],
+];
+
+function select(name, options, value) {
+  return h('select', { name }, ...options.map(([key, label]) => h('option', { value: key, selected: key === value }, label)));
+}
 
 /** Renders the suppression list. */
 export async function renderSuppression(main, { announce }) {
@@ -13,33 +25,38 @@ export async function renderSuppression(main, { announce }) {
   let cursors = [];
   let current;
 
+  const filter = select('filter', [['', 'every reason'], ...REASONS], '');
+  filter.addEventListener('change', () => {
+    cursors = [];
+    void load(undefined);
+  });
+
   async function load(after) {
     const query = new URLSearchParams({ limit: String(PAGE) });
     if (after) query.set('after', after);
+    if (filter.value) query.set('reason', filter.value);
     let page;
     try {
       page = await api('GET', `/suppressions?${query}`);
     } catch (error) {
-      if (error.status === 501) {
-        fill(box, h('p', {}, 'This server has no suppression list yet (its store does not support one).'));
-        form.hidden = true;
-      } else messages.error(error);
+      messages.error(error);
       return;
     }
     current = after;
     fill(
       box,
       page.items.length === 0
-        ? h('p', {}, 'No suppressed addresses.')
+        ? h('p', {}, filter.value ? 'No suppressed addresses with this reason.' : 'No suppressed addresses.')
         : table(
             'Suppressed addresses',
-            ['Address', 'Reason', 'Source', 'Since', 'Action'],
+            ['Address', 'Reason', 'Source', 'Detail', 'Since', 'Action'],
             page.items.map((entry) => ({
               attributes: { 'data-address': entry.address },
               cells: [
                 entry.address,
-                entry.reason ?? '',
-                entry.source ?? '',
+                entry.reason,
+                entry.source,
+                entry.detail ?? '',
                 when(entry.createdAt),
                 h(
                   'button',
@@ -48,6 +65,7 @@ export async function renderSuppression(main, { announce }) {
                     class: 'secondary',
                     'aria-label': `Remove ${entry.address} from the suppression list`,
                     onclick: async () => {
+                      messages.clear();
                       try {
                         await api('DELETE', `/suppressions/${segment(entry.address)}`);
                         announce(`${entry.address} removed from the suppression list`);
@@ -88,7 +106,8 @@ export async function renderSuppression(main, { announce }) {
   }
 
   const address = h('input', { name: 'address', type: 'email', required: true, autocomplete: 'off' });
-  const reason = h('input', { name: 'reason', autocomplete: 'off' });
+  const reason = select('reason', REASONS, 'manual');
+  const detail = h('input', { name: 'detail', autocomplete: 'off', maxlength: '500' });
   const form = h(
     'form',
     {
@@ -97,13 +116,18 @@ export async function renderSuppression(main, { announce }) {
       onsubmit: async (event) => {
         event.preventDefault();
         messages.clear();
-        const body = { address: address.value.trim() };
-        if (reason.value.trim()) body.reason = reason.value.trim();
+        const body = { address: address.value.trim(), reason: reason.value };
+        if (detail.value.trim()) body.detail = detail.value.trim();
         try {
-          await api('POST', '/suppressions', body);
-          announce(`${body.address} suppressed`);
+          const entry = await api('POST', '/suppressions', body);
+          announce(
+            entry.reason === body.reason
+              ? `${entry.address} suppressed`
+              : `${entry.address} was suppressed already (${entry.reason}); the first entry is kept`,
+          );
           address.value = '';
-          reason.value = '';
+          detail.value = '';
+          reason.value = 'manual';
           cursors = [];
           await load(undefined);
         } catch (error) {
@@ -112,8 +136,20 @@ export async function renderSuppression(main, { announce }) {
       },
     },
     h('h2', { id: 'suppress-heading' }, 'Suppress an address'),
-    h('div', { class: 'row' }, field('Address', address).row, field('Reason', reason).row, h('button', { type: 'submit' }, 'Suppress')),
+    h(
+      'p',
+      { class: 'hint' },
+      'A suppressed address gets nothing from any list or send, even while it is an enabled member. The detail is a line for people (by default “added by” your name).',
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      field('Address', address).row,
+      field('Reason', reason).row,
+      field('Detail', detail).row,
+      h('button', { type: 'submit' }, 'Suppress'),
+    ),
   );
-  main.append(h('h1', {}, 'Suppression list'), messages.box, box, pager, form);
+  main.append(h('h1', {}, 'Suppression list'), messages.box, h('div', { class: 'row' }, field('Show', filter).row), box, pager, form);
   await load(undefined);
 }
