@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyBounce } from '../src/bounces/classify.js';
 import { parseDsn } from '../src/bounces/dsn.js';
-import { dsnMail, vacationMail } from './support/bounce-mail.js';
+import { dsnMail, vacationMail } from '@mailroom/test-support';
 
 const TO = 'red-bounces+alice=example.com@lists.example.org';
 const verdict = (mail: string) => classifyBounce(Buffer.from(mail, 'latin1'));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BounceHandler, bounceHandler } from '../src/bounces/bounce-handler.js';
 import { UnhandledMailError } from '../src/errors.js';
 import type { ListPost } from '../src/pipeline/types.js';
-import { dsnMail, vacationMail } from './support/bounce-mail.js';
+import { dsnMail, vacationMail } from '@mailroom/test-support';
 import { captureLogger } from './support/capture-logger.js';
 import { RED, storeWithLists } from './support/fixtures.js';
 import { mockMailer } from './support/mailer.js';

@@ -5,7 +5,7 @@ import { createMock } from '@mailroom/transport-mock';
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ListServer } from '../src/list-server.js';
-import { dsnMail, vacationMail } from './support/bounce-mail.js';
+import { dsnMail, vacationMail } from '@mailroom/test-support';
 import { temporaryDirectory } from './support/fixtures.js';
 import { waitFor } from './support/wait-for.js';
 

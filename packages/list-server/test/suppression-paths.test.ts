@@ -3,7 +3,7 @@ import { encodeVerp, ledgerFor, unsubscribeToken } from '@mailroom/lists';
 import { createMock } from '@mailroom/transport-mock';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dsnMail } from './support/bounce-mail.js';
+import { dsnMail } from '@mailroom/test-support';
 import { type RunningServer, runningServer } from './support/running-server.js';
 import { waitFor } from './support/wait-for.js';
 

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { ACCOUNTS, type ConsoleServer, startConsoleServer } from './support/console-server.js';
-import { dsnMail } from './support/dsn-mail.js';
+import { dsnMail } from '@mailroom/test-support';
 import { deliveredTo, FOOTER, logIn, openPage, pageProblems, post, screenshot } from './support/page-helpers.js';
 import { waitUntil } from './support/wait-until.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Bounce mail as MTAs write it, for the bounce-processing tests: an RFC 3464
+ * delivery status notification (Postfix's layout) and an RFC 3834 vacation reply.
+ */
 /** What a delivery status notification says about one recipient. */
 export interface DsnFacts {
   /** Where the report is sent: a VERP bounce address, or the plain -bounces address. */
