@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ListServer } from '../src/list-server.js';
 import { dsnMail, vacationMail } from '@mailroom/test-support';
 import { temporaryDirectory } from './support/fixtures.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 const ALICE = 'alice@example.com';

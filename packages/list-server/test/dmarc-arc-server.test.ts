@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ListServer } from '../src/list-server.js';
 import { readHeaders } from '../src/mail/headers.js';
 import { temporaryDirectory } from './support/fixtures.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 const BLUE = 'blue@lists.example.org';

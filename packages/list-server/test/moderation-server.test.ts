@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { post } from './support/fixtures.js';
 import { type RunningServer, runningServer } from './support/running-server.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mailroom/test-support';
 
 const MOD = 'mod@lists.example.org';
 const RED = 'red@lists.example.org';

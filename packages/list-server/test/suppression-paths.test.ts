@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dsnMail } from '@mailroom/test-support';
 import { type RunningServer, runningServer } from './support/running-server.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 const REQUEST = 'red-request@lists.example.org';

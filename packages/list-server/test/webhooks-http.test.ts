@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ListServer } from '../src/list-server.js';
 import { captureLogger } from './support/capture-logger.js';
 import { temporaryDirectory } from './support/fixtures.js';
-import { waitFor } from './support/wait-for.js';
+import { waitFor } from '@mailroom/test-support';
 import { sendGridKeys, signSns, snsCertificate } from './support/webhook-keys.js';
 
 const RED = 'red@lists.example.org';

@@ -28,3 +28,4 @@ export { mountTmpfs, unmountTmpfs } from './tmpfs.js';
 export { POSTGRES_BIN, postgresAvailable, startPostgres, type TestPostgres } from './postgres-server.js';
 export { type DkimTestKey, type DkimVerdict, dkimTestKey, type TxtRecords, txtResolver, verifyDkim } from './dkim-keys.js';
 export { type DsnFacts, dsnMail, vacationMail } from './bounce-mail.js';
+export { waitFor } from './wait-for.js';

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, type ConsoleServer, consoleServer, PASSWORD, waitFor } from './support/console-server.js';
+import { type Client, type ConsoleServer, consoleServer, PASSWORD } from './support/console-server.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 const BLUE = 'blue@lists.example.org';

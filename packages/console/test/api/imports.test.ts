@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '@mailroom/lists';
-import { type Client, type ConsoleServer, consoleServer, PASSWORD, waitFor } from './support/console-server.js';
+import { type Client, type ConsoleServer, consoleServer, PASSWORD } from './support/console-server.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 const ROWS = 10_000;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSchema } from './support/openapi-check.js';
-import { type Client, type ConsoleServer, consoleServer, PASSWORD, waitFor } from './support/console-server.js';
+import { type Client, type ConsoleServer, consoleServer, PASSWORD } from './support/console-server.js';
+import { waitFor } from '@mailroom/test-support';
 
 const RED = 'red@lists.example.org';
 /** More than a post's window (2000 deliveries in flight), so a pause leaves some members pending. */

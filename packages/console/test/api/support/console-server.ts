@@ -131,14 +131,3 @@ export async function consoleServer(
     },
   };
 }
-
-/** Polls until `probe` gives a value (at most `timeout` ms, every 50 ms). */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeout = 20_000): Promise<T> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('waitFor: timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
