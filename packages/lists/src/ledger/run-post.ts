@@ -13,8 +13,11 @@ function reasonOf(error: unknown): string {
 
 /** Outcomes for the members one delivery covered: per-recipient rejections where the transport says. */
 function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, number>, result: DeliveryResult): DeliveryOutcome[] {
-  const rejected = new Map(result.rejected.map((rejection) => [rejection.address.toLowerCase(), rejection]));
   const response = result.response ?? `accepted by ${result.transport}`;
+  // The common case: nobody rejected (no map to build per delivery).
+  if (result.rejected.length === 0)
+    return recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'sent', response }));
+  const rejected = new Map(result.rejected.map((rejection) => [rejection.address.toLowerCase(), rejection]));
   return recipients.map((address) => {
     const member = keys.get(address) as number;
     const rejection = rejected.get(address.toLowerCase());
