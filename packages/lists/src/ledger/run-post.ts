@@ -162,16 +162,9 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
       if (gone.length > 0) settle(gone);
       await deliver(members, keys);
     }
-    // 2. The rest of the snapshot, page by page after the cursor. Each page is committed as pending
-    // while the page before it is delivered (the commit of page N+1 overlaps the deliveries of page N);
-    // none of a page is submitted before its commit.
+    // 2. The rest of the snapshot, page by page after the cursor.
     if (!paused && !stopped && !writeError) {
-      const pages = store.members(list, { after: post.cursor, upTo: post.upTo, batchSize })[Symbol.asyncIterator]();
-      /** Reads the next page and commits it (with the outcomes so far); undefined at the end or when the commit failed. */
-      const commitNext = async (): Promise<Member[] | undefined> => {
-        const next = await pages.next();
-        if (next.done) return undefined;
-        const page = next.value;
+      for await (const page of store.members(list, { after: post.cursor, upTo: post.upTo, batchSize })) {
         const enabled = page.members.filter((member) => member.enabled);
         const skipped = page.members
           .filter((member) => !member.enabled)
@@ -202,26 +195,12 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
           }
         });
         await writing;
-        if (writeError) return undefined;
+        if (writeError) break;
         counts.pending += enabled.length;
         counts.skipped += skipped.length;
-        return enabled;
-      };
-      let ahead = commitNext();
-      for (;;) {
-        const enabled = await ahead;
-        if (enabled === undefined || paused || stopped || writeError) break;
-        ahead = commitNext();
-        // A failure reading the next page surfaces when it is awaited; never as an unhandled rejection meanwhile.
-        ahead.catch(() => {});
         await deliver(enabled, new Map(enabled.map((member) => [member.address, member.position])));
-        if (paused || stopped || writeError) {
-          // The page read ahead is committed as pending: a resume sends it.
-          await ahead;
-          break;
-        }
+        if (paused || stopped || writeError) break;
       }
-      await pages.return?.(undefined);
     }
     if (outstanding > 0) await new Promise<void>((resolve) => (drained = resolve));
     clearInterval(timer);

@@ -1,9 +1,7 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { PostNotFoundError } from './errors.js';
-import type { Ledger, NewPost } from './ledger.js';
+import type { DeliveryOutcome, Ledger, LedgerMember, NewPost } from './ledger.js';
 import { CODE, POST_COLUMNS, type PostRow, toRecord } from './post-row.js';
-import { SqliteLedgerWorker } from './sqlite-ledger-worker.js';
-import { settleGroups, skippedRows, sqliteLedgerWrites } from './sqlite-ledger-writes.js';
 
 /**
  * Posts, and one row per member per post keyed by the member's integer position
@@ -41,23 +39,20 @@ CREATE TABLE IF NOT EXISTS ledger_deliveries (
 /** Rows per multi-row statement: one native call instead of a hundred. */
 const CHUNK = 100;
 
-/** Posts to at least this many members commit on the writer thread; smaller ones in line (a thread costs more than it saves). */
-const THREAD_FROM = 10_000;
-
 /**
  * The ledger in an SQLite database (the store's own): prepared statements, multi-row
  * writes, and every batch (a page enqueued with the outcomes so far) in one transaction.
- *
- * For a post of {@link THREAD_FROM} members or more in a database file, those writes run on a
- * thread with its own connection ({@link SqliteLedgerWorker}), with the store's `synchronous`
- * setting: each commit is as durable as in line, and is still awaited before what depends on it
- * (a page's members are `pending` on disk before any of them is submitted; an outcome is written
- * only once its delivery settled), but the disk sync no longer stops the event loop, so the
- * deliveries already submitted go on meanwhile. Reads stay on the store's connection and see
- * every commit awaited before them (WAL).
  */
 export function createSqliteLedger(database: Database): Ledger {
   database.exec(SCHEMA);
+  const insertRows = (count: number) =>
+    database.prepare(
+      `INSERT OR IGNORE INTO ledger_deliveries (post, member, address, state, response) VALUES ${Array(count).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+    );
+  const settleRows = (count: number) =>
+    database.prepare(
+      `UPDATE ledger_deliveries SET state = ?, response = ? WHERE post = ? AND state = 0 AND member IN (${Array(count).fill('?').join(', ')})`,
+    );
   const statements = {
     insertPost: database.prepare(
       `INSERT INTO ledger_posts (id, list, state, message_id, source, up_to, total, created_at, updated_at)
@@ -67,6 +62,17 @@ export function createSqliteLedger(database: Database): Ledger {
     posts: database.prepare<[], PostRow>(`SELECT ${POST_COLUMNS} FROM ledger_posts ORDER BY seq DESC`),
     postsOf: database.prepare<[string], PostRow>(`SELECT ${POST_COLUMNS} FROM ledger_posts WHERE list = ? ORDER BY seq DESC`),
     source: database.prepare<[string], { source: Buffer }>('SELECT source FROM ledger_posts WHERE id = ?'),
+    insertOne: insertRows(1),
+    insertMany: insertRows(CHUNK),
+    settleOne: settleRows(1),
+    settleMany: settleRows(CHUNK),
+    advance: database.prepare(
+      'UPDATE ledger_posts SET cursor = ?, pending = pending + ?, skipped = skipped + ?, updated_at = ? WHERE seq = ?',
+    ),
+    count: database.prepare(
+      `UPDATE ledger_posts SET pending = pending - ?, sent = sent + ?, failed = failed + ?, skipped = skipped + ?, updated_at = ?
+       WHERE seq = ?`,
+    ),
     pending: database.prepare<[number, number, number], { member: number; address: string }>(
       'SELECT member, address FROM ledger_deliveries WHERE post = ? AND member > ? AND state = 0 ORDER BY member LIMIT ?',
     ),
@@ -80,14 +86,70 @@ export function createSqliteLedger(database: Database): Ledger {
     if (!found) throw new PostNotFoundError(id);
     return found;
   };
-  const inline = sqliteLedgerWrites(database, CHUNK, CODE);
-  let thread: SqliteLedgerWorker | undefined;
-  /** The writer thread for a post this big in a database file; undefined to write in line. */
-  const threadFor = (post: PostRow): SqliteLedgerWorker | undefined => {
-    if (post.total < THREAD_FROM || database.memory || !database.open) return undefined;
-    thread ??= new SqliteLedgerWorker(database.name, database.pragma('synchronous', { simple: true }) as number, CHUNK, CODE);
-    return thread;
+
+  /** Inserts rows in chunks; returns how many were new. */
+  const insert = (seq: number, members: readonly LedgerMember[], state: number, responses?: readonly (string | null)[]) => {
+    let added = 0;
+    const values: unknown[] = [];
+    let index = 0;
+    for (; index + CHUNK <= members.length; index += CHUNK) {
+      values.length = 0;
+      for (let at = index; at < index + CHUNK; at += 1) {
+        const member = members[at] as LedgerMember;
+        values.push(seq, member.member, member.address, state, responses?.[at] ?? null);
+      }
+      added += statements.insertMany.run(values).changes;
+    }
+    for (; index < members.length; index += 1) {
+      const member = members[index] as LedgerMember;
+      added += statements.insertOne.run(seq, member.member, member.address, state, responses?.[index] ?? null).changes;
+    }
+    return added;
   };
+
+  /** Settles outcomes, grouped by state and response so most go a hundred to a statement. */
+  const settle = (seq: number, outcomes: readonly DeliveryOutcome[]) => {
+    const counts = { sent: 0, failed: 0, skipped: 0 };
+    const groups = new Map<string, { state: DeliveryOutcome['state']; response: string | null; members: number[] }>();
+    for (const outcome of outcomes) {
+      const response = outcome.response ?? null;
+      const key = `${outcome.state}\u0000${response}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { state: outcome.state, response, members: [] }));
+      group.members.push(outcome.member);
+    }
+    for (const { state, response, members } of groups.values()) {
+      let index = 0;
+      for (; index + CHUNK <= members.length; index += CHUNK) {
+        counts[state] += statements.settleMany.run(CODE[state], response, seq, ...members.slice(index, index + CHUNK)).changes;
+      }
+      for (; index < members.length; index += 1) {
+        counts[state] += (statements.settleOne as Statement).run(CODE[state], response, seq, members[index]).changes;
+      }
+    }
+    const settled = counts.sent + counts.failed + counts.skipped;
+    if (settled > 0) statements.count.run(settled, counts.sent, counts.failed, counts.skipped, Date.now(), seq);
+  };
+  const record = database.transaction(settle);
+  const enqueue = database.transaction(
+    (
+      seq: number,
+      cursor: number,
+      pending: readonly LedgerMember[],
+      skipped: readonly DeliveryOutcome[],
+      settled: readonly DeliveryOutcome[],
+    ) => {
+      if (settled.length > 0) settle(seq, settled);
+      const added = insert(seq, pending, CODE.pending);
+      const skippedAdded = insert(
+        seq,
+        skipped,
+        CODE.skipped,
+        skipped.map((outcome) => outcome.response ?? null),
+      );
+      statements.advance.run(cursor, added, skippedAdded, Date.now(), seq);
+    },
+  );
   return {
     async createPost(post: NewPost) {
       const now = Date.now();
@@ -107,19 +169,10 @@ export function createSqliteLedger(database: Database): Ledger {
       return found.source;
     },
     async enqueue(id, cursor, pending, skipped, settled = []) {
-      const post = row(id);
-      const rows = { members: pending.map((member) => member.member), addresses: pending.map((member) => member.address) };
-      const groups = settleGroups(settled);
-      const writer = threadFor(post);
-      if (writer) await writer.enqueue(post.seq, cursor, rows, skippedRows(skipped), groups);
-      else inline.enqueue(post.seq, cursor, rows, skippedRows(skipped), groups);
+      enqueue(row(id).seq, cursor, pending, skipped, settled);
     },
     async record(id, outcomes) {
-      if (outcomes.length === 0) return;
-      const post = row(id);
-      const writer = threadFor(post);
-      if (writer) await writer.record(post.seq, settleGroups(outcomes));
-      else inline.record(post.seq, settleGroups(outcomes));
+      if (outcomes.length > 0) record(row(id).seq, outcomes);
     },
     pending(id, batchSize) {
       return {

@@ -84,33 +84,6 @@ describe.each(STORES)('posting to a list on the %s store', (_name, make) => {
     expect(new Set(to).size).toBe(600);
   });
 
-  it('a big post (pages committed while the page before is delivered) paused mid-way resumes with every member exactly once', async () => {
-    // 12,000 members: on an SQLite file the commits run on the writer thread, and each page is
-    // committed as pending before any of it is submitted, while the page before it is delivered.
-    await store.addMembers(RED, members(12_000));
-    const started = await mockMailer({}, { workers: 4, queue: 50 });
-    mailer = started.mailer;
-    let handle: Awaited<ReturnType<typeof postToList>> | undefined;
-    let seen = 0;
-    mailer.on('delivered', () => {
-      seen += 1;
-      if (seen === 2500) handle?.pause();
-    });
-    handle = await postToList({ store, mailer, list: RED, message: POST, batchSize: 1000 });
-    const paused = await handle.done;
-    expect(paused.state).toBe('paused');
-    expect(paused.sent).toBe(delivered(started.transport).length);
-    // What was read ahead is pending in the ledger, not lost: the counts add up to the rows committed.
-    const { post: record } = await showPost({ store, id: handle.id });
-    expect(record.counts).toEqual({ pending: paused.pending, sent: paused.sent, failed: 0, skipped: 0 });
-    expect(paused.pending).toBeGreaterThan(0);
-    const resumed = await (await resumePost({ store, mailer, id: handle.id })).done;
-    expect(resumed).toMatchObject({ state: 'finished', sent: 12_000, pending: 0, duplicatesAvoided: paused.sent });
-    const to = delivered(started.transport);
-    expect(to).toHaveLength(12_000);
-    expect(new Set(to).size).toBe(12_000);
-  });
-
   it('a post cut off by a stopped mailer is left resumable, and the resume sends only what was outstanding', async () => {
     await store.addMembers(RED, members(300));
     const first = await mockMailer({ latency: 2 }, { workers: 2, queue: 20 });
