@@ -41,6 +41,20 @@ describe('Message.raw with a { head, body } source', () => {
     expect(Buffer.concat(chunks).equals(one)).toBe(true);
   });
 
+  it('joins a source shared by many messages once: they send the same bytes, and another source gets its own', async () => {
+    const shared = { head: headOf('red@lists.example.org'), body: BODY };
+    const first = Message.raw(shared, ENVELOPE);
+    const second = Message.raw(shared, { ...ENVELOPE, to: ['carol@example.org'] });
+    const [one, two] = [await first.toBuffer(), await second.toBuffer()];
+    expect(one).toBe(two);
+    expect(one.equals(Buffer.concat([shared.head, BODY]))).toBe(true);
+    const other = await Message.raw({ head: headOf('b@example.org'), body: BODY }, ENVELOPE).toBuffer();
+    expect(other.toString('latin1')).toContain('To: b@example.org\r\n');
+    const again = await first.toBuffer();
+    expect(again.equals(one)).toBe(true);
+    expect(again.toString('latin1')).toContain('To: red@lists.example.org\r\n');
+  });
+
   it('refuses an object that is not two Buffers', () => {
     expect(() => Message.raw({ head: 'From: a@example.org\r\n\r\n', body: BODY } as never, ENVELOPE)).toThrow(MessageError);
   });

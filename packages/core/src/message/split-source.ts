@@ -21,9 +21,22 @@ export function isSplitSource(value: unknown): value is SplitSource {
   );
 }
 
-/** The whole message: a new Buffer, so the shared body is never touched. */
+// The last join, kept for the next message made from the same source object (a list post whose copies
+// differ only in their envelope share one source): those then share one Buffer, as messages made from one
+// Buffer do. One entry only, so messages that each have their own source (and an outbox holding them)
+// keep no joined copy beyond the last one.
+let lastJoin: { source: SplitSource; head: Buffer; body: Buffer; bytes: Buffer } | undefined;
+
+/**
+ * The whole message: a new Buffer, so the shared body is never touched; the same Buffer again
+ * for the same source object when nothing was joined in between.
+ */
 export function joinSplitSource(source: SplitSource): Buffer {
-  return Buffer.concat([source.head, source.body]);
+  const { head, body } = source;
+  if (lastJoin !== undefined && lastJoin.source === source && lastJoin.head === head && lastJoin.body === body) return lastJoin.bytes;
+  const bytes = Buffer.concat([head, body]);
+  lastJoin = { source, head, body, bytes };
+  return bytes;
 }
 
 /** The body Buffer each message made from a {@link SplitSource} shares with others. */

@@ -122,9 +122,30 @@ function headOf(post: PreparedPost, memberHead: string): Buffer {
   return Buffer.from(`${post.sharedHead}${memberHead}${post.eol}${post.eol}`, 'latin1');
 }
 
-/** A raw message of a header block and the body: neither is copied (batches share one head too). */
-function build(post: PreparedPost, head: Buffer, body: Buffer, from: string, to: string[]): Message {
-  return Message.raw({ head, body }, { from, to, id: post.messageId });
+/** One header block and body shared by many copies: `Message.raw` takes it as it is, without copying either. */
+interface SharedSource {
+  readonly head: Buffer;
+  readonly body: Buffer;
+}
+
+/** A raw message of a header block and the body: neither is copied (batches share one source too). */
+function build(post: PreparedPost, source: SharedSource, from: string, to: string[]): Message {
+  return Message.raw(source, { from, to, id: post.messageId });
+}
+
+// Per post, the source every copy shares when only the envelope differs between members (VERP without
+// per-member unsubscribe URLs or footers): one header block for the whole post instead of one per member.
+const commonSources = new WeakMap<PreparedPost, SharedSource>();
+
+/** The source every copy of `post` shares when no header or footer differs per member; undefined otherwise. */
+function commonSource(post: PreparedPost): SharedSource | undefined {
+  if (post.list.unsubscribeUrl !== undefined || post.footer !== undefined) return undefined;
+  let source = commonSources.get(post);
+  if (source === undefined) {
+    source = { head: headOf(post, unsubscribeFields(post.list, undefined, post.eol).join(post.eol)), body: post.body };
+    commonSources.set(post, source);
+  }
+  return source;
 }
 
 /**
@@ -138,10 +159,18 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
   const { list, eol } = post;
   const perMember = list.personalize || list.verp || list.unsubscribeUrl !== undefined;
   if (!perMember) {
-    const head = headOf(post, unsubscribeFields(list, undefined, eol).join(eol));
+    const source = commonSource(post) as SharedSource;
     return batchByDomain(recipients, list.batchSize, (recipient) => recipient.address).map((batch) => {
       const to = batch.map((recipient) => recipient.address);
-      return { message: build(post, head, post.body, list.bounceAddress, to), recipients: to };
+      return { message: build(post, source, list.bounceAddress, to), recipients: to };
+    });
+  }
+  const common = commonSource(post);
+  if (common !== undefined) {
+    // VERP alone: each copy differs only in its envelope sender.
+    return recipients.map((recipient) => {
+      const to = [recipient.address];
+      return { message: build(post, common, envelopeSender(list, recipient.address), to), recipients: to };
     });
   }
   return recipients.map((recipient) => {
@@ -152,6 +181,7 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
       post.footer === undefined
         ? post.body
         : applyFooter(post.footer, post.body, renderFooter(list.footer as string, listValues(list, recipient, https)));
-    return { message: build(post, headOf(post, memberHead), body, envelopeSender(list, address), [address]), recipients: [address] };
+    const source = { head: headOf(post, memberHead), body };
+    return { message: build(post, source, envelopeSender(list, address), [address]), recipients: [address] };
   });
 }

@@ -35,10 +35,13 @@ async function screen(store: ListStore, members: readonly Member[]): Promise<{ s
 
 /** Outcomes for the members one delivery covered: per-recipient rejections where the transport says. */
 function outcomesOf(recipients: readonly string[], keys: ReadonlyMap<string, number>, result: DeliveryResult): DeliveryOutcome[] {
+  const response = result.response ?? `accepted by ${result.transport}`;
+  // The common case: nobody rejected or suppressed (no map to build per delivery).
+  if (result.rejected.length === 0 && !result.suppressed?.length)
+    return recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'sent', response }));
   const rejected = new Map(result.rejected.map((rejection) => [rejection.address.toLowerCase(), rejection]));
   // Suppressed after the page was screened: the Mailer's own check left them out.
   const suppressed = new Map((result.suppressed ?? []).map((entry) => [entry.address.toLowerCase(), entry]));
-  const response = result.response ?? `accepted by ${result.transport}`;
   return recipients.map((address) => {
     const member = keys.get(address) as number;
     const left = suppressed.get(address.toLowerCase());

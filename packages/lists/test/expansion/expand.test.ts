@@ -41,6 +41,21 @@ describe('deliveriesFor: the shared body', () => {
     }
   });
 
+  it('with VERP alone (no unsubscribe URL, no footer) gives every copy the same bytes and its own envelope sender', async () => {
+    const list = parseList({ address: 'red@lists.example.org', name: 'Red team', prefix: '[Red] ' });
+    const prepared = preparePost(list, post(BASIC));
+    const deliveries = deliveriesFor(prepared, [{ address: 'alice@example.com' }, { address: 'Bob@Example.net' }]);
+    expect(deliveries.map((delivery) => delivery.message.smtpEnvelope)).toEqual([
+      { from: 'red-bounces+alice=example.com@lists.example.org', to: ['alice@example.com'] },
+      { from: 'red-bounces+Bob=example.net@lists.example.org', to: ['Bob@example.net'] },
+    ]);
+    const bytes = await Promise.all(deliveries.map((delivery) => delivery.message.toBuffer()));
+    expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+    expect(headers(bytes[0]!, 'List-Unsubscribe')).toEqual(['<mailto:red-request@lists.example.org?subject=unsubscribe>']);
+    expect(headers(bytes[0]!, 'List-Unsubscribe-Post')).toEqual([]);
+    expect(headers(bytes[0]!, 'List-Id')).toEqual(['Red team <red.lists.example.org>']);
+  });
+
   it('keeps the post body as a view of the source bytes (parsed once, not copied)', () => {
     const source = Buffer.from(post(BASIC, 'Body.\r\n'));
     const prepared = preparePost(RED, source);
