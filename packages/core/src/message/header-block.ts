@@ -13,9 +13,30 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
  */
 export function headerEnd(message: Buffer): number {
   const crlf = message.indexOf('\r\n\r\n');
-  const lf = message.indexOf('\n\n');
+  // Look for LF LF only before the CRLF CRLF (not through the whole body of a CRLF message).
+  const lf = (crlf >= 0 ? message.subarray(0, crlf + 2) : message).indexOf('\n\n');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf;
   return lf >= 0 ? lf : message.length;
+}
+
+// Messages whose header block passed the check, with its end: a list post's copies share one Buffer.
+const checkedHeads = new WeakMap<Buffer, number>();
+
+/**
+ * Checks the header block of a whole message (see {@link assertHeaderBlock}) once
+ * per Buffer: a Buffer given to a raw message is taken as final (its bytes are what
+ * is sent), so many messages sharing one source, the copies of a list post, pay for
+ * one check.
+ * @returns the end of the header block ({@link headerEnd}).
+ * @throws {MessageError} `EHEADER`, as {@link assertHeaderBlock}.
+ */
+export function assertMessageHead(message: Buffer, field = 'headers'): number {
+  const known = checkedHeads.get(message);
+  if (known !== undefined) return known;
+  const end = headerEnd(message);
+  assertHeaderBlock(message.subarray(0, end), field);
+  checkedHeads.set(message, end);
+  return end;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { MessageError } from '../errors/message-error.js';
-import { assertHeaderBlock, headerEnd } from './header-block.js';
+import { assertHeaderBlock, assertMessageHead, headerEnd } from './header-block.js';
 import { assertHeaderName } from './header-checks.js';
 import { encodeHeaderValue } from './header-text.js';
 import type { RawSource } from './message-fields.js';
@@ -27,7 +27,7 @@ export class RawContent {
     if (typeof source === 'string') {
       const end = [source.indexOf('\r\n\r\n'), source.indexOf('\n\n')].filter((index) => index >= 0);
       assertHeaderBlock(Buffer.from(end.length ? source.slice(0, Math.min(...end)) : source, 'utf8'), 'raw');
-    } else if (Buffer.isBuffer(source)) assertHeaderBlock(source.subarray(0, headerEnd(source)), 'raw');
+    } else if (Buffer.isBuffer(source)) assertMessageHead(source, 'raw');
   }
 
   /** Replaces every header `name` with one carrying `value` (added at the top when absent). */
@@ -67,7 +67,7 @@ export class RawContent {
   /** The whole message with every edit applied. */
   async toBuffer(): Promise<Buffer> {
     const original = await this.#load();
-    assertHeaderBlock(original.subarray(0, headerEnd(original)), 'raw');
+    assertMessageHead(original, 'raw');
     if (this.#edits.length === 0) return original;
     const { head, separator, body } = split(original);
     // Keep the message's own line ends; CRLF (the standard) when it has none to go by.
@@ -114,8 +114,8 @@ export class RawContent {
 export function messageIdOf(source: RawSource): string | undefined {
   if (isSplitSource(source)) return messageIdOf(source.head);
   if (typeof source !== 'string' && !Buffer.isBuffer(source)) return undefined;
-  const text = typeof source === 'string' ? source.slice(0, 65536) : source.subarray(0, 65536).toString('latin1');
-  const head = text.split(/\r?\n\r?\n/)[0] ?? '';
+  const start = typeof source === 'string' ? Buffer.from(source.slice(0, 65536), 'utf8') : source.subarray(0, 65536);
+  const head = start.subarray(0, headerEnd(start)).toString('latin1');
   return /^Message-ID:[ \t]*<?([^>\r\n]+)>?/im.exec(head)?.[1]?.trim();
 }
 
