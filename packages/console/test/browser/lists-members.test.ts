@@ -126,7 +126,13 @@ describe.skipIf(!ready)('the console in Chromium: lists, members, import and esc
     const { page } = watched;
     await page.getByLabel('Address', { exact: true }).fill('mallory@example.net');
     await page.getByLabel('Name', { exact: true }).fill(HOSTILE);
+    // The add is answered before the search starts (as a user sees "Added ..." first), so the
+    // search cannot race the insert; a refused add fails here, with its status.
+    const added = page.waitForResponse(
+      (response) => response.request().method() === 'POST' && /\/members$/.test(new URL(response.url()).pathname),
+    );
     await page.getByRole('button', { name: 'Add member' }).click();
+    expect((await added).status()).toBe(201);
     await page.getByLabel('Search members').fill('mallory');
     const row = page.locator('#members-results tr[data-address="mallory@example.net"]');
     await row.waitFor();

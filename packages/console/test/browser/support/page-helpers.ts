@@ -36,7 +36,7 @@ export interface WatchedPage {
 export async function openPage(browser: Browser): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
   // Well inside vitest's 30 s, so a failed wait names its locator instead of timing the test out.
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000); // under a loaded CI machine a page can take seconds; the tests have 30 s
   const page = await context.newPage();
   const watched: WatchedPage = { page, dialogs: [], errors: [] };
   page.on('dialog', (dialog) => {
