@@ -35,8 +35,9 @@ export interface WatchedPage {
 /** Opens a fresh context (its own cookies) and page at 1200x800, recording dialogs and page errors. */
 export async function openPage(browser: Browser): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-  // Well inside vitest's 30 s, so a failed wait names its locator instead of timing the test out.
-  context.setDefaultTimeout(20_000); // under a loaded CI machine a page can take seconds; the tests have 30 s
+  // Long enough for a loaded CI machine (10 s timed out once), and inside vitest's 30 s, so a
+  // failed wait names its locator instead of timing the test out.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const watched: WatchedPage = { page, dialogs: [], errors: [] };
   page.on('dialog', (dialog) => {
