@@ -372,10 +372,17 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
    * once it is accepted. Use it to feed many messages with flat memory:
    * `const { result } = await mailer.submit(message)`.
    */
-  async submit(message: Message): Promise<{ result: Promise<DeliveryResult> }> {
+  submit(message: Message): Promise<{ result: Promise<DeliveryResult> }> {
     const manager = this.#manager;
-    if (!manager) throw new MailerNotRunningError();
-    await manager.ready?.();
+    if (!manager) return Promise.reject(new MailerNotRunningError());
+    const room = manager.ready?.();
+    // Room now (the common case): accepted without waiting for a promise.
+    if (room === undefined) return Promise.resolve(this.#accept(message));
+    return room.then(() => this.#accept(message));
+  }
+
+  /** Sends `message`, handing its result back for the caller to handle. */
+  #accept(message: Message): { result: Promise<DeliveryResult> } {
     const result = this.send(message);
     result.catch(() => {}); // the caller handles it through `result`; never an unhandled rejection here
     return { result };

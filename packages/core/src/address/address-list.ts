@@ -3,6 +3,8 @@ import { Address, type AddressInput, parseAddressString } from './address.js';
 /** One or many addresses, as users may give them. */
 export type AddressListInput = AddressInput | readonly AddressInput[] | AddressList | null | undefined;
 
+const NO_ADDRESSES: readonly Address[] = Object.freeze([]);
+
 /**
  * An ordered list of {@link Address}es. Iterable; `String(list)` joins with `, `.
  */
@@ -10,8 +12,11 @@ export class AddressList implements Iterable<Address> {
   readonly items: readonly Address[];
 
   constructor(items: readonly Address[] = []) {
-    this.items = Object.freeze([...items]);
+    this.items = items.length === 0 ? NO_ADDRESSES : Object.freeze([...items]);
   }
+
+  /** The empty list (lists are immutable: one serves everyone). */
+  static readonly EMPTY: AddressList = new AddressList();
 
   /**
    * Parses strings (each may hold several comma-separated addresses), objects,
@@ -20,7 +25,7 @@ export class AddressList implements Iterable<Address> {
    */
   static parse(input: AddressListInput, field = 'address'): AddressList {
     if (input instanceof AddressList) return input;
-    if (input === null || input === undefined) return new AddressList();
+    if (input === null || input === undefined) return AddressList.EMPTY;
     const inputs: readonly AddressInput[] = Array.isArray(input) ? input : [input as AddressInput];
     const out: Address[] = [];
     for (const item of inputs) {
@@ -44,6 +49,7 @@ export class AddressList implements Iterable<Address> {
 
   /** A new list without duplicates (compared by envelope form), first occurrence kept. */
   unique(): AddressList {
+    if (this.items.length < 2) return this;
     const seen = new Set<string>();
     return new AddressList(
       this.items.filter((item) => {
@@ -56,6 +62,9 @@ export class AddressList implements Iterable<Address> {
   }
 
   concat(...others: AddressList[]): AddressList {
+    const added = others.filter((other) => other.items.length > 0);
+    if (added.length === 0) return this;
+    if (this.items.length === 0 && added.length === 1) return added[0] as AddressList;
     return new AddressList([...this.items, ...others.flatMap((other) => other.items)]);
   }
 

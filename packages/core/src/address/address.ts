@@ -15,6 +15,8 @@ const LOCAL_PART = new RegExp(`^(?:${ATOM}(?:\\.${ATOM})*|"(?:[^"\\\\\\x00-\\x1f
 const ADDRESS_LITERAL = /^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/;
 const ASCII_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 // One addr-spec with nothing around it: no spaces, quotes, brackets, commas or comments.
 const BARE_ADDRESS = /^[^\s"(),:;<>@[\]\\]+@[^\s"(),:;<>@[\]\\]+$/;
 
@@ -28,8 +30,8 @@ export function assertNoLineBreak(value: string, field: string): void {
 }
 
 function asciiDomain(domain: string): string | undefined {
-  if (ADDRESS_LITERAL.test(domain)) return domain;
-  const ascii = /^[\x00-\x7f]*$/.test(domain) ? domain : domainToASCII(domain);
+  if (domain.startsWith('[')) return ADDRESS_LITERAL.test(domain) ? domain : undefined;
+  const ascii = ASCII_ONLY.test(domain) ? domain : domainToASCII(domain);
   return ascii && ASCII_DOMAIN.test(ascii) ? ascii.toLowerCase() : undefined;
 }
 
@@ -43,7 +45,8 @@ export class Address {
   readonly name: string;
   /** `user@domain` exactly as given (an IDN domain stays in Unicode here). */
   readonly address: string;
-  #envelope: string | undefined;
+  /** The envelope form, made once here: the address is checked and its domain converted in one pass. */
+  readonly #envelope: string;
 
   /**
    * @throws {MessageError} `EADDRESS` when `address` is not a valid mailbox,
@@ -51,15 +54,16 @@ export class Address {
    */
   constructor(address: string, name = '', field = 'address') {
     assertNoLineBreak(address, field);
-    assertNoLineBreak(name, field);
+    if (name !== '') assertNoLineBreak(name, field);
     const at = address.lastIndexOf('@');
     const local = address.slice(0, at);
-    const domain = address.slice(at + 1);
-    if (at < 1 || !LOCAL_PART.test(local) || local.length > 64 || asciiDomain(domain) === undefined) {
+    const ascii = at < 1 || local.length > 64 || !LOCAL_PART.test(local) ? undefined : asciiDomain(address.slice(at + 1));
+    if (ascii === undefined) {
       throw new MessageError('EADDRESS', `Invalid email address in ${field}: ${JSON.stringify(address)}`, { field });
     }
     this.address = address;
     this.name = name;
+    this.#envelope = `${local}@${ascii}`;
   }
 
   /**
@@ -103,7 +107,6 @@ export class Address {
 
   /** The address for an SMTP envelope: the domain in punycode, lower case. */
   get envelope(): string {
-    this.#envelope ??= `${this.local}@${asciiDomain(this.domain)}`;
     return this.#envelope;
   }
 

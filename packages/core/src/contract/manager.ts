@@ -98,8 +98,11 @@ export interface ShutdownOptions {
 export interface Manager {
   startup(): Promise<void>;
   deliver(message: Message): Promise<DeliveryResult>;
-  /** Resolves once the manager can take `message` without exceeding its queue bound. */
-  ready?(): Promise<void>;
+  /**
+   * Resolves once the manager can take a message without exceeding its queue bound;
+   * may return undefined when it can take one now (no promise to wait on).
+   */
+  ready?(): Promise<void> | undefined;
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
 

@@ -33,7 +33,7 @@ export interface RetrySettings {
  * transport; message failed rejects without retry; anything else drops the
  * transport and asks for a retry until `retries` more attempts were made.
  */
-export async function attemptDelivery(
+export function attemptDelivery(
   job: Job,
   slot: TransportSlot,
   transportName: string,
@@ -45,9 +45,12 @@ export async function attemptDelivery(
   const { observer } = context;
   observer.attemptStarted();
   const finish = observer.attempt?.({ message: job.message, transport: transportName, attempt: job.attempts, domain: job.domain });
-  const outcome = await attemptOnce(job, slot, transportName, context, settings, limiter);
-  finish?.({ outcome: outcome.kind, error: outcomeError(outcome) });
-  return outcome;
+  const attempt = attemptOnce(job, slot, transportName, context, settings, limiter);
+  if (!finish) return attempt;
+  return attempt.then((outcome) => {
+    finish({ outcome: outcome.kind, error: outcomeError(outcome) });
+    return outcome;
+  });
 }
 
 async function attemptOnce(

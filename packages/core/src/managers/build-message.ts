@@ -1,5 +1,5 @@
 import { MessageFailedError } from '../errors/message-failed-error.js';
-import { builtBytes, keepBuiltBytes } from '../message/built-bytes.js';
+import { builtBytes, isFromMemory, keepBuiltBytes } from '../message/built-bytes.js';
 import type { Message } from '../message/message.js';
 import { bounded } from './bounded.js';
 import { reasonOf } from './retry-policy.js';
@@ -20,6 +20,16 @@ export async function buildOnce(
 ): Promise<void> {
   if (builtBytes(message)) return;
   let bytes: Buffer;
+  // Bytes already in memory, and nothing to do to them: no timer to arm, nothing can hang.
+  if (!finalize && isFromMemory(message)) {
+    try {
+      bytes = await message.toBuffer();
+    } catch (error) {
+      throw buildError(error);
+    }
+    keepBuiltBytes(message, bytes);
+    return;
+  }
   try {
     bytes = await bounded(
       Promise.resolve()
@@ -32,8 +42,13 @@ export async function buildOnce(
         }),
     );
   } catch (error) {
-    if (MessageFailedError.isInstance(error)) throw error;
-    throw new MessageFailedError(`The message cannot be built: ${reasonOf(error)}`, { cause: error, code: 'EBUILD' });
+    throw buildError(error);
   }
   keepBuiltBytes(message, bytes);
+}
+
+/** The MessageFailedError a build failure is reported as. */
+function buildError(error: unknown): MessageFailedError {
+  if (MessageFailedError.isInstance(error)) return error;
+  return new MessageFailedError(`The message cannot be built: ${reasonOf(error)}`, { cause: error, code: 'EBUILD' });
 }

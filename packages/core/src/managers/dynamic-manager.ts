@@ -126,23 +126,23 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
       state = 'running';
     },
     ready() {
-      return queue.room() ?? Promise.resolve();
+      return queue.room();
     },
-    async deliver(message: Message): Promise<DeliveryResult> {
-      if (state !== 'running') throw new MailerNotRunningError();
+    deliver(message: Message): Promise<DeliveryResult> {
+      if (state !== 'running') return Promise.reject(new MailerNotRunningError());
       const { job, promise } = createJob(message);
       book.open();
       const room = queue.room();
-      if (room) {
-        await room;
-        // shutdown({ drain: false }) may have run while this producer waited.
-        if (isStopped()) {
-          book.reject(job, stoppedError());
-          return promise;
-        }
+      if (room === undefined) {
+        enqueue(job);
+        return promise;
       }
-      enqueue(job);
-      return promise;
+      return room.then(() => {
+        // shutdown({ drain: false }) may have run while this producer waited.
+        if (isStopped()) book.reject(job, stoppedError());
+        else enqueue(job);
+        return promise;
+      });
     },
     async shutdown({ drain = true } = {}) {
       if (drain) {

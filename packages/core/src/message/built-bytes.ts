@@ -1,4 +1,5 @@
 import type { Message } from './message.js';
+import { messageInternals } from './message-internals.js';
 
 /**
  * The bytes core built for a message on its way through a manager. While a
@@ -6,19 +7,23 @@ import type { Message } from './message.js';
  * building the MIME again: every transport and every retry then sends the
  * very bytes core checked, and the MIME is built once per message.
  */
-const built = new WeakMap<Message, Buffer>();
 
 /** Keeps `bytes` as what `message` is, until {@link forgetBuiltBytes}. */
 export function keepBuiltBytes(message: Message, bytes: Buffer): void {
-  built.set(message, bytes);
+  messageInternals().keepBuilt(message, bytes);
 }
 
 /** The bytes core built for `message`, while it is being delivered. */
 export function builtBytes(message: Message): Buffer | undefined {
-  return built.get(message);
+  return messageInternals().built(message);
 }
 
 /** Forgets the built bytes, so that later changes to the message are built afresh. */
 export function forgetBuiltBytes(message: Message): void {
-  built.delete(message);
+  messageInternals().keepBuilt(message, undefined);
+}
+
+/** True when building `message` cannot wait on anything: a raw message whose bytes are in memory. */
+export function isFromMemory(message: Message): boolean {
+  return messageInternals().fromMemory(message);
 }

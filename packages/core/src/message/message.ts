@@ -6,7 +6,6 @@ import { AddressList, type AddressListInput } from '../address/address-list.js';
 import type { DeliveryResult, MessageSender } from '../contract/delivery-result.js';
 import { MessageError } from '../errors/message-error.js';
 import type { AttachOptions, Attachment } from './attachment.js';
-import { builtBytes } from './built-bytes.js';
 import { type ComposeInput, composeBuffer, composeStream } from './compose.js';
 import {
   assertFieldNames,
@@ -23,9 +22,15 @@ import {
 import { assertHeaderName, checkedHeaders } from './header-checks.js';
 import type { Body, HeadersInput, MessageFields, Priority, RawMessageOptions, RawSource } from './message-fields.js';
 import { messageIdOf, RawContent } from './raw-content.js';
-import { isSplitSource, rememberSharedBody } from './split-source.js';
+import { grantMessageInternals } from './message-internals.js';
+import { isSplitSource } from './split-source.js';
 
 export type { RawMessageOptions } from './message-fields.js';
+
+// Shared by every message until it is given its own (never changed in place).
+const NO_HEADERS = Object.freeze([]) as unknown as [string, string][];
+const NOBODY: ReadonlySet<string> = new Set();
+const NO_FIELDS: MessageFields = Object.freeze({});
 
 /**
  * An email message: build one from fields, or wrap an existing RFC 5322
@@ -38,16 +43,16 @@ export type { RawMessageOptions } from './message-fields.js';
  * const mime = await message.toBuffer();
  */
 export class Message {
-  #author = new AddressList();
-  #to = new AddressList();
-  #cc = new AddressList();
-  #bcc = new AddressList();
-  #reply = new AddressList();
-  #notify = new AddressList();
+  #author = AddressList.EMPTY;
+  #to = AddressList.EMPTY;
+  #cc = AddressList.EMPTY;
+  #bcc = AddressList.EMPTY;
+  #reply = AddressList.EMPTY;
+  #notify = AddressList.EMPTY;
   #sender: Address | undefined;
   #organization: string | undefined;
   #priority: Priority | undefined;
-  #headers: [string, string][] = [];
+  #headers: [string, string][] = NO_HEADERS;
   #subject: string | undefined;
   #encoding: string | undefined;
   #date: Date | undefined;
@@ -59,13 +64,28 @@ export class Message {
   #rich: Body | undefined;
   #attachments: Attachment[] = [];
   /** Lower-cased addresses left out of the envelope (the Mailer's suppression check). */
-  #excluded: ReadonlySet<string> = new Set();
+  #excluded: ReadonlySet<string> = NOBODY;
+  /** The bytes core built for this message while it is being delivered (see built-bytes.ts). */
+  #built: Buffer | undefined;
+
+  static {
+    grantMessageInternals({
+      built: (message) => message.#built,
+      keepBuilt: (message, bytes) => {
+        message.#built = bytes;
+      },
+      sharedBody: (message) => message.#raw?.sharedBody,
+      fromMemory: (message) => message.#raw?.inMemory === true,
+    });
+  }
+  /** The last {@link recipients} answer, and what it was made from (the lists are immutable: compared by identity). */
+  #recipients: { to: AddressList; cc: AddressList; bcc: AddressList; excluded: ReadonlySet<string>; all: AddressList } | undefined;
 
   /**
    * @throws {MessageError} `EFIELD` for an unknown field; `EADDRESS`, `EHEADER` for bad values.
    */
-  constructor(fields: MessageFields = {}) {
-    this.set(fields);
+  constructor(fields: MessageFields = NO_FIELDS) {
+    if (fields !== NO_FIELDS) this.set(fields);
   }
 
   /**
@@ -81,7 +101,6 @@ export class Message {
     }
     const message = new Message();
     message.#raw = new RawContent(source);
-    if (isSplitSource(source)) rememberSharedBody(message, source);
     message.#sender = Address.parse(options.from, 'from');
     message.#to = AddressList.parse(options.to, 'to');
     if (options.retries !== undefined) message.retries = options.retries;
@@ -300,9 +319,14 @@ export class Message {
 
   /** Every recipient (to, cc and bcc), without duplicates, less those {@link excludeRecipients} left out. */
   get recipients(): AddressList {
-    const all = this.#to.concat(this.#cc, this.#bcc).unique();
-    const out = (item: Address) => this.#excluded.has(item.address.toLowerCase()) || this.#excluded.has(item.envelope.toLowerCase());
-    return this.#excluded.size === 0 ? all : new AddressList(all.items.filter((item) => !out(item)));
+    const known = this.#recipients;
+    const [to, cc, bcc, excluded] = [this.#to, this.#cc, this.#bcc, this.#excluded];
+    if (known !== undefined && known.to === to && known.cc === cc && known.bcc === bcc && known.excluded === excluded) return known.all;
+    const unique = to.concat(cc, bcc).unique();
+    const out = (item: Address) => excluded.has(item.address.toLowerCase()) || excluded.has(item.envelope.toLowerCase());
+    const all = excluded.size === 0 ? unique : new AddressList(unique.items.filter((item) => !out(item)));
+    this.#recipients = { to, cc, bcc, excluded, all };
+    return all;
   }
 
   /** Leaves these addresses (any case) out of the envelope, replacing those given before; headers still name them (the Mailer's suppression check). */
@@ -341,14 +365,14 @@ export class Message {
 
   /** The message as RFC 5322 bytes; function bodies are evaluated now. */
   async toBuffer(): Promise<Buffer> {
-    const built = builtBytes(this);
+    const built = this.#built;
     if (built) return built;
     return this.#raw ? this.#raw.toBuffer() : composeBuffer(this.#composeInput());
   }
 
   /** The message as a stream of RFC 5322 bytes. */
   async toStream(): Promise<Readable> {
-    const built = builtBytes(this);
+    const built = this.#built;
     if (!this.#raw && !built) return composeStream(this.#composeInput());
     const { Readable: ReadableStream } = await import('node:stream');
     return ReadableStream.from([built ?? (await (this.#raw as RawContent).toBuffer())]);

@@ -30,6 +30,16 @@ export class RawContent {
     } else if (Buffer.isBuffer(source)) assertMessageHead(source, 'raw');
   }
 
+  /** The body Buffer this message shares with others, when made from split Buffers (a list post's copies). */
+  get sharedBody(): Buffer | undefined {
+    return isSplitSource(this.#source) ? this.#source.body : undefined;
+  }
+
+  /** True when the bytes are in memory (not a stream): reading them cannot wait on anything. */
+  get inMemory(): boolean {
+    return !(this.#source instanceof Readable);
+  }
+
   /** Replaces every header `name` with one carrying `value` (added at the top when absent). */
   setHeader(name: string, value: string): void {
     assertHeaderName(name);
@@ -114,6 +124,19 @@ export class RawContent {
 export function messageIdOf(source: RawSource): string | undefined {
   if (isSplitSource(source)) return messageIdOf(source.head);
   if (typeof source !== 'string' && !Buffer.isBuffer(source)) return undefined;
+  if (typeof source === 'string') return findMessageId(source);
+  // One Buffer is often the source of many messages (the same mail to many people): read its id once.
+  const known = messageIds.get(source);
+  if (known !== undefined) return known === null ? undefined : known;
+  const found = findMessageId(source);
+  messageIds.set(source, found ?? null);
+  return found;
+}
+
+/** Message-IDs already read, per source Buffer (null: it has none). */
+const messageIds = new WeakMap<Buffer, string | null>();
+
+function findMessageId(source: string | Buffer): string | undefined {
   const start = typeof source === 'string' ? Buffer.from(source.slice(0, 65536), 'utf8') : source.subarray(0, 65536);
   const head = start.subarray(0, headerEnd(start)).toString('latin1');
   return /^Message-ID:[ \t]*<?([^>\r\n]+)>?/im.exec(head)?.[1]?.trim();

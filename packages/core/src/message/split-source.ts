@@ -1,3 +1,6 @@
+import type { Message } from './message.js';
+import { messageInternals } from './message-internals.js';
+
 /**
  * A raw message given as its header block and its body, kept apart until its
  * bytes are needed. Many messages can share one body Buffer (a list post
@@ -39,18 +42,10 @@ export function joinSplitSource(source: SplitSource): Buffer {
   return bytes;
 }
 
-/** The body Buffer each message made from a {@link SplitSource} shares with others. */
-const sharedBodies = new WeakMap<object, Buffer>();
-
-/** Notes that `message` was made from `source`, so work on its body can be shared (the DKIM body hash). */
-export function rememberSharedBody(message: object, source: SplitSource): void {
-  sharedBodies.set(message, source.body);
-}
-
 /**
  * The body Buffer `message` was made from, when it was made from a {@link SplitSource}.
  * Its built bytes end with exactly these bytes unless something went wrong: check before relying on it.
  */
-export function sharedBodyOf(message: object): Buffer | undefined {
-  return sharedBodies.get(message);
+export function sharedBodyOf(message: Message): Buffer | undefined {
+  return messageInternals().sharedBody(message);
 }

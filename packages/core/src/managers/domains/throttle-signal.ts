@@ -22,7 +22,7 @@ export function isThrottleSignal(error: unknown): boolean {
  * counted against the first one's limits.
  */
 export function domainOf(message: Message): string {
-  const [first] = message.smtpEnvelope.to;
+  const first = message.recipients.first?.envelope;
   if (first === undefined) return '';
   const at = first.lastIndexOf('@');
   return at < 0 ? '' : first.slice(at + 1).toLowerCase();
