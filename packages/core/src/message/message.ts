@@ -23,7 +23,6 @@ import { assertHeaderName, checkedHeaders } from './header-checks.js';
 import type { Body, HeadersInput, MessageFields, Priority, RawMessageOptions, RawSource } from './message-fields.js';
 import { messageIdOf, RawContent } from './raw-content.js';
 import { grantMessageInternals } from './message-internals.js';
-import { isSplitSource } from './split-source.js';
 
 export type { RawMessageOptions } from './message-fields.js';
 
