@@ -35,7 +35,7 @@ export type {
 } from './store/store.js';
 export { type CsvRecord, type CsvSource, formatCsvRow, parseCsv } from './store/csv.js';
 export { type CsvImportReport, type CsvRowError, CsvHeaderError, exportCsv, importCsv } from './store/csv-members.js';
-export { type Delivery, deliveriesFor, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';
+export { type Delivery, deliveriesFor, eachDelivery, type PreparedPost, preparePost, type Recipient } from './expansion/expand.js';
 export type { DmarcMitigation, DmarcSettings, ListDmarc, OriginalFromPlace } from './list/dmarc-settings.js';
 export { decodeWords, encodeWords } from './expansion/encoded-words.js';
 export { phrase } from './expansion/list-headers.js';

@@ -156,25 +156,34 @@ function commonSource(post: PreparedPost): SharedSource | undefined {
  * @throws {MessageError} `EADDRESS` for a recipient address that is not valid.
  */
 export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient[]): Delivery[] {
+  return [...eachDelivery(post, recipients)];
+}
+
+/**
+ * The deliveries of {@link deliveriesFor}, made one at a time as they are taken: a post
+ * going out holds only the copies in flight, not a page of them.
+ * @throws {MessageError} `EADDRESS` for a recipient address that is not valid, when its copy is made.
+ */
+export function* eachDelivery(post: PreparedPost, recipients: readonly Recipient[]): Generator<Delivery, void, undefined> {
   const { list, eol } = post;
   const perMember = list.personalize || list.verp || list.unsubscribeUrl !== undefined;
   if (!perMember) {
     const source = commonSource(post) as SharedSource;
-    return batchByDomain(recipients, list.batchSize, (recipient) => recipient.address).map((batch) => {
+    for (const batch of batchByDomain(recipients, list.batchSize, (recipient) => recipient.address)) {
       const to = batch.map((recipient) => recipient.address);
-      return { message: build(post, source, list.bounceAddress, to), recipients: to };
-    });
+      yield { message: build(post, source, list.bounceAddress, to), recipients: to };
+    }
+    return;
   }
   const common = commonSource(post);
-  if (common !== undefined) {
-    // VERP alone: each copy differs only in its envelope sender.
-    return recipients.map((recipient) => {
-      const to = [recipient.address];
-      return { message: build(post, common, envelopeSender(list, recipient.address), to), recipients: to };
-    });
-  }
-  return recipients.map((recipient) => {
+  for (const recipient of recipients) {
     const address = recipient.address;
+    const to = [address];
+    if (common !== undefined) {
+      // VERP alone: each copy differs only in its envelope sender.
+      yield { message: build(post, common, envelopeSender(list, address), to), recipients: to };
+      continue;
+    }
     const https = unsubscribeUrl(list, address);
     const memberHead = unsubscribeFields(list, https, eol).join(eol);
     const body =
@@ -182,6 +191,6 @@ export function deliveriesFor(post: PreparedPost, recipients: readonly Recipient
         ? post.body
         : applyFooter(post.footer, post.body, renderFooter(list.footer as string, listValues(list, recipient, https)));
     const source = { head: headOf(post, memberHead), body };
-    return { message: build(post, source, envelopeSender(list, address), [address]), recipients: [address] };
-  });
+    yield { message: build(post, source, envelopeSender(list, address), to), recipients: to };
+  }
 }

@@ -53,7 +53,11 @@ export interface RunOptions {
   onProgress?: (progress: PostProgress) => void;
   /** Members read from the store per page; each page is one ledger commit (a disk sync). @default 1000 */
   batchSize?: number;
-  /** Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound). @default 2000 */
+  /**
+   * Most deliveries submitted to the Mailer and not yet settled (on top of the manager's own queue bound).
+   * Enough to keep every worker busy; a larger window only holds more copies in memory (and costs the
+   * garbage collector more per delivery). @default 500
+   */
   window?: number;
   /**
    * Most outcomes held before a ledger commit (they are also written with each page and

@@ -1,5 +1,5 @@
 import { DeliveryFailedError, type DeliveryResult, MailError, MailerNotRunningError, RecipientsSuppressedError } from '@mailroom/core';
-import { deliveriesFor, type PreparedPost } from '../expansion/expand.js';
+import { eachDelivery, type PreparedPost } from '../expansion/expand.js';
 import type { Member } from '../store/member.js';
 import type { ListStore } from '../store/store.js';
 import { suppressionKey, suppressionText } from '../store/suppression.js';
@@ -76,7 +76,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
   let outstanding = 0;
   let drained: (() => void) | undefined;
   let room: (() => void) | undefined;
-  const window = Math.max(1, options.window ?? 2000);
+  const window = Math.max(1, options.window ?? 500);
   const duplicatesAvoided = post.counts.sent + post.counts.failed + post.counts.skipped;
 
   const progress = () => {
@@ -127,7 +127,7 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
 
   /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
-    for (const made of deliveriesFor(prepared, members)) {
+    for (const made of eachDelivery(prepared, members)) {
       if (outstanding >= window) await new Promise<void>((resolve) => (room = resolve));
       const delivery = options.finalizeCopy ? await options.finalizeCopy(made, prepared) : made;
       // A store slower than the deliveries (PostgreSQL over a network): let its commits catch up
