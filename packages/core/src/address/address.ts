@@ -139,10 +139,10 @@ export class Address {
  *   mailbox, words around a bare address.
  */
 export function parseAddressString(input: string, field: string): Address[] {
+  // The common case, one bare address, needs no header parser (the Address checks it for controls).
+  if (BARE_ADDRESS.test(input)) return [new Address(input, '', field)];
   assertNoLineBreak(input, field);
   if (input.trim() === '') return [];
-  // The common case, one bare address, needs no header parser.
-  if (BARE_ADDRESS.test(input)) return [new Address(input, '', field)];
   let mailboxes: MailboxSyntax[];
   try {
     mailboxes = readAddressList(input);
