@@ -83,7 +83,8 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
       job.admitted = false;
       return true;
     }
-    return gate.admit(job.domain, {
+    if (gate.tryAdmit(job.domain)) return true;
+    gate.park(job.domain, {
       go: () => {
         job.admitted = true;
         enqueue(job, true);
@@ -92,6 +93,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
       },
       cancel: () => book.reject(job, stoppedError()),
     });
+    return false;
   }
 
   function spawn(): void {

@@ -125,6 +125,35 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
     else progress();
   }, 200);
 
+  /** A submitted delivery has settled: make room in the window, and end the run once none is left. */
+  const left = () => {
+    outstanding -= 1;
+    if (room && outstanding < window) {
+      const wake = room;
+      room = undefined;
+      wake();
+    }
+    if (outstanding === 0) drained?.();
+  };
+  /** Records a delivery that was not sent: skipped when suppressed, failed otherwise, left pending when the mailer stopped. */
+  const settleFailure = (recipients: readonly string[], keys: ReadonlyMap<string, number>, error: unknown) => {
+    // Not sent and not failed: it stays pending in the ledger and a resume sends it.
+    if (error instanceof MailerNotRunningError) stopped = 'the mailer stopped before the post was done';
+    else if (error instanceof RecipientsSuppressedError) {
+      const reasons = new Map(error.suppressed.map((entry) => [entry.address.toLowerCase(), entry]));
+      settle(
+        recipients.map((address) => {
+          const entry = reasons.get(address.toLowerCase());
+          const response = suppressionText({ reason: entry?.reason ?? 'suppressed', source: entry?.source ?? 'mailer' });
+          return { member: keys.get(address) as number, address, state: 'skipped', response };
+        }),
+      );
+    } else {
+      const response = reasonOf(error);
+      settle(recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'failed', response })));
+    }
+  };
+
   /** Submits the deliveries of some members; `keys` maps each address to its ledger row (the member's position). */
   const deliver = async (members: readonly Member[], keys: ReadonlyMap<string, number>): Promise<void> => {
     for (const made of eachDelivery(prepared, members)) {
@@ -145,36 +174,23 @@ export function runPost(options: RunOptions, ledger: Ledger, post: PostRecord, p
         throw error;
       }
       outstanding += 1;
-      accepted.result
-        .then(
-          (result) => settle(outcomesOf(delivery.recipients, keys, result)),
-          (error: unknown) => {
-            // Not sent and not failed: it stays pending in the ledger and a resume sends it.
-            if (error instanceof MailerNotRunningError) stopped = 'the mailer stopped before the post was done';
-            else if (error instanceof RecipientsSuppressedError) {
-              const reasons = new Map(error.suppressed.map((entry) => [entry.address.toLowerCase(), entry]));
-              settle(
-                delivery.recipients.map((address) => {
-                  const entry = reasons.get(address.toLowerCase());
-                  const response = suppressionText({ reason: entry?.reason ?? 'suppressed', source: entry?.source ?? 'mailer' });
-                  return { member: keys.get(address) as number, address, state: 'skipped', response };
-                }),
-              );
-            } else {
-              const response = reasonOf(error);
-              settle(delivery.recipients.map((address) => ({ member: keys.get(address) as number, address, state: 'failed', response })));
-            }
-          },
-        )
-        .finally(() => {
-          outstanding -= 1;
-          if (room && outstanding < window) {
-            const wake = room;
-            room = undefined;
-            wake();
+      // One handler pair per delivery (no .finally: a promise less each), each ending with `left`.
+      accepted.result.then(
+        (result) => {
+          try {
+            settle(outcomesOf(delivery.recipients, keys, result));
+          } finally {
+            left();
           }
-          if (outstanding === 0) drained?.();
-        });
+        },
+        (error: unknown) => {
+          try {
+            settleFailure(delivery.recipients, keys, error);
+          } finally {
+            left();
+          }
+        },
+      );
     }
   };
 

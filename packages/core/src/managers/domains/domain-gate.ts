@@ -59,17 +59,31 @@ export class DomainGate {
    * delivery must be followed by one {@link release}.
    */
   admit(domain: string, waiter: Waiter): boolean {
+    if (this.tryAdmit(domain)) return true;
+    this.park(domain, waiter);
+    return false;
+  }
+
+  /**
+   * Admits a delivery to `domain` now when the domain may take it (returns true);
+   * otherwise changes nothing and returns false: {@link park} it then. The same
+   * as {@link admit}, without making a waiter for the deliveries that need none.
+   */
+  tryAdmit(domain: string): boolean {
     const state = this.#state(domain);
     const now = this.clock.now();
     if (state.restore(now)) this.events.restored?.(domain);
-    if (state.waiting.length === 0 && state.canStart(now)) {
-      state.start(now);
-      return true;
-    }
+    if (state.waiting.length > 0 || !state.canStart(now)) return false;
+    state.start(now);
+    return true;
+  }
+
+  /** Parks a delivery {@link tryAdmit} refused: `waiter.go()` is called once its domain may take it. */
+  park(domain: string, waiter: Waiter): void {
+    const state = this.#state(domain);
     state.waiting.push(waiter);
     this.#parked += 1;
-    this.#schedule(domain, state, now);
-    return false;
+    this.#schedule(domain, state, this.clock.now());
   }
 
   /**
