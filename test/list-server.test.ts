@@ -1,17 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ListStore, openStore } from '@mailroom/lists';
+import { requireBinary } from '@mailroom/transport-test-suite';
+import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot } from '../packages/transport-imap/test/support/dovecot.js';
 
 // The server runs as a user runs it: `mailroom serve --config FILE`, the built CLI (npm test builds first).
 const root = join(import.meta.dirname, '..');
 const BIN = join(root, 'packages', 'cli', 'dist', 'bin.js');
 const built = existsSync(BIN);
+const dovecot = requireBinary('dovecot', 'run scripts/install-dovecot.sh');
 if (process.env.CI === 'true' && !built) throw new Error(`${BIN} is missing: run npm run build first`);
 
 const RED = 'red@lists.example.org';
@@ -27,9 +32,9 @@ let maildir: string;
 let spoolDirectory: string;
 let server: { child: ChildProcess; smtp: number; http: number; exited: Promise<number | null> } | undefined;
 
-function startServer(): Promise<NonNullable<typeof server>> {
+function startServer(config = configFile): Promise<NonNullable<typeof server>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     let stderr = '';
     child.stderr?.setEncoding('utf8');
@@ -191,20 +196,45 @@ describe.runIf(built)('the list server end to end (mailroom serve, nodemailer, m
     expect(await copies('Refused for now', 0)).toEqual([]);
   });
 
-  it('killed with SIGKILL right after a 250, the server distributes the post when started again', async () => {
-    const info = await send('poster@example.net', [BIG], message('poster@example.net', BIG, 'Survives a kill'));
-    expect(info.response).toMatch(/^250 /);
-    server?.child.kill('SIGKILL');
-    await server?.exited;
-    server = undefined;
-    const before = (await copies('Survives a kill', 0)).length;
+  it('killed with SIGKILL right after a 250, mid-distribution, the server distributes the post when started again', async () => {
+    // The first run sends through an SMTP peer that accepts connections and never answers: the post is
+    // accepted (250) and its distribution begins, but no copy can be finished before the kill.
+    const held: Socket[] = [];
+    const stall = createServer((socket) => {
+      held.push(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
+    const stalled = join(directory, 'stalled.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8'));
+    const stallPort = (stall.address() as AddressInfo).port;
+    await writeFile(stalled, JSON.stringify({ ...config, transport: { use: 'smtp', host: '127.0.0.1', port: stallPort, tls: 'none' } }));
+    try {
+      expect(await stopServer('SIGTERM')).toBe(0);
+      server = await startServer(stalled);
+      const info = await send('poster@example.net', [BIG], message('poster@example.net', BIG, 'Survives a kill'));
+      expect(info.response).toMatch(/^250 /);
+      // Distribution has begun (the worker connected to the peer), and nothing was delivered.
+      const deadline = Date.now() + 20_000;
+      while (held.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(held.length).toBeGreaterThan(0);
+      server?.child.kill('SIGKILL');
+      await server?.exited;
+      server = undefined;
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => stall.close(resolve));
+    }
+    // The post is still in the spool's queue, and no copy of it is in the maildir.
+    expect(await readdir(join(spoolDirectory, 'new'))).toHaveLength(1);
+    expect(await copies('Survives a kill', 0)).toEqual([]);
+
     server = await startServer();
     // 300 members of one domain, nothing personalized and VERP off: batches of 10, 30 copies.
     const found = await copies('Survives a kill', BIG_MEMBERS / 10);
-    expect(before).toBeLessThanOrEqual(BIG_MEMBERS / 10);
-    expect(found.length).toBeGreaterThanOrEqual(BIG_MEMBERS / 10);
-    const deadline = Date.now() + 20_000;
-    while ((await readdir(join(spoolDirectory, 'new'))).length > 0 && Date.now() < deadline)
+    expect(found).toHaveLength(BIG_MEMBERS / 10);
+    const drained = Date.now() + 20_000;
+    while ((await readdir(join(spoolDirectory, 'new'))).length > 0 && Date.now() < drained)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await readdir(join(spoolDirectory, 'new'))).toEqual([]);
     const posts = await withStore(async (store) => (await import('@mailroom/lists')).listPosts({ store, list: BIG }));
@@ -286,4 +316,61 @@ describe.runIf(built)('the list server end to end (mailroom serve, nodemailer, m
     expect(await copies('From a pipe', MEMBERS.length - 1)).toHaveLength(MEMBERS.length - 1);
     expect(await readdir(join(spoolDirectory, 'new'))).toEqual([]);
   });
+  it('mailroom fetch --maildir distributes the messages of new/, moves each to cur/ once distributed, and a refused one to .broken', async () => {
+    const incoming = join(directory, 'incoming');
+    for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(incoming, sub), { recursive: true });
+    await writeFile(join(incoming, 'new', '1.a.host'), message('alice@example.com', RED, 'From a maildir'));
+    await writeFile(join(incoming, 'new', '2.b.host'), message('mallory@example.org', RED, 'Refused from a maildir'));
+    const code = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [BIN, 'fetch', '--maildir', incoming, '--config', configFile], { stdio: 'ignore' }).once('exit', resolve);
+    });
+    expect(code).toBe(0);
+    expect(await readdir(join(incoming, 'new'))).toEqual([]);
+    expect(await readdir(join(incoming, 'cur'))).toEqual(['1.a.host:2,S']);
+    expect(await readdir(join(incoming, '.broken', 'new'))).toEqual(['2.b.host']);
+    // alice and bob (carol left by one-click)
+    expect(await copies('From a maildir', MEMBERS.length - 1)).toHaveLength(MEMBERS.length - 1);
+    expect(await copies('Refused from a maildir', 0)).toEqual([]);
+  });
+
+  it.runIf(dovecot)(
+    'mailroom fetch --imap distributes the unseen messages of the imap.* mailbox and flags each once distributed',
+    async () => {
+      const imap = await startDovecot(dovecot as string);
+      try {
+        const client = new ImapFlow({
+          host: imap.host,
+          port: imap.port,
+          secure: false,
+          doSTARTTLS: false,
+          auth: { user: imap.username, pass: imap.password },
+          logger: false,
+        });
+        client.on('error', () => {});
+        await client.connect();
+        await client.append('INBOX', message('bob@example.net', RED, 'From IMAP'));
+        await client.logout();
+        const withImap = join(directory, 'imap.json');
+        const config = JSON.parse(await readFile(configFile, 'utf8'));
+        await writeFile(
+          withImap,
+          JSON.stringify({ ...config, imap: { host: imap.host, port: imap.port, user: imap.username, pass: imap.password } }),
+        );
+        const run = () =>
+          new Promise<number | null>((resolve) => {
+            spawn(process.execPath, [BIN, 'fetch', '--imap', '--config', withImap], { stdio: 'ignore' }).once('exit', resolve);
+          });
+        expect(await run()).toBe(0);
+        expect(await copies('From IMAP', MEMBERS.length - 1)).toHaveLength(MEMBERS.length - 1);
+        const [kept] = await imap.readBack('INBOX');
+        expect(kept?.flags).toContain('\\Seen');
+        // Flagged: a second run fetches nothing and sends nothing again.
+        expect(await run()).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect((await copies('From IMAP', 0)).length).toBe(MEMBERS.length - 1);
+      } finally {
+        await imap.dispose();
+      }
+    },
+  );
 });

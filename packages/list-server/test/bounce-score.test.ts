@@ -1,6 +1,9 @@
-import { encodeVerp, type ListStore } from '@mailroom/lists';
+import { Mailer } from '@mailroom/core';
+import { encodeVerp, type ListStore, suppressionCheck } from '@mailroom/lists';
+import { createMock } from '@mailroom/transport-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BounceHandler, bounceHandler } from '../src/bounces/bounce-handler.js';
+import { DEFAULT_BOUNCE_POLICY } from '../src/bounces/bounce-policy.js';
 import { UnhandledMailError } from '../src/errors.js';
 import type { ListPost } from '../src/pipeline/types.js';
 import { dsnMail, vacationMail } from '@mailroom/test-support';
@@ -56,6 +59,7 @@ describe('a DSN for one member raises its score and, past the threshold, disable
     expect(alice?.disabledReason).toMatch(/^bounces: score 5 reached 5 \(last: failed 5\.1\.1/);
     expect((await store.getMember(RED, 'bob@example.net'))?.enabled).toBe(true);
     expect(outbox.transport.outbox.map((message) => message.recipients.items[0]?.address)).toEqual([ALICE]);
+    expect(logger.lines.find((line) => line.message === 'bounce warning sent')?.facts).toMatchObject({ member: ALICE, warning: 1, of: 3 });
     const warning = logger.lines.find((line) => line.message === 'delivery disabled for bounces');
     expect(warning?.facts).toMatchObject({ member: ALICE, reason: alice?.disabledReason });
     // And on the store's suppression list, for every list and every plain send.
@@ -92,6 +96,37 @@ describe('a DSN for one member raises its score and, past the threshold, disable
     expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
     expect(outbox.transport.outbox).toHaveLength(3);
     expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'member removed for bounces' });
+  });
+});
+
+describe('warnings with a Mailer that consults the suppression list (as the server has)', () => {
+  it('the warning to an address suppressed for its bounces is counted, and logged as not sent with the reason', async () => {
+    const mock = createMock();
+    const mailer = await new Mailer({ 'transport.use': mock }, { suppression: suppressionCheck(store) }).start();
+    try {
+      const suppressing = bounceHandler({ store, mailer, logger, now: () => clock, policy: { ...DEFAULT_BOUNCE_POLICY, threshold: 1 } });
+      const list = await store.getList(RED);
+      await suppressing.handle({
+        list: list!,
+        role: 'bounces',
+        address: VERP,
+        raw: Buffer.from(hard()),
+        sender: '',
+        messageId: 'x',
+        decision: 'accept',
+      });
+      expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce' });
+      expect(mock.outbox).toEqual([]);
+      expect((await store.getBounceRecord(RED, ALICE))?.warnings).toBe(1);
+      expect(logger.lines.some((line) => line.message === 'bounce warning sent')).toBe(false);
+      expect(logger.lines.find((line) => line.message === 'bounce warning counted, not sent')?.facts).toMatchObject({
+        member: ALICE,
+        warning: 1,
+        reason: 'suppressed: hard-bounce',
+      });
+    } finally {
+      await mailer.stop();
+    }
   });
 });
 

@@ -93,6 +93,17 @@ describe('subscribe by mail: double opt-in', () => {
   it('the list addresses cannot be subscribed', async () => {
     const outcome = await handle(mail('subscribe', '', 'red@lists.example.org'), 'red@lists.example.org');
     expect(outcome.results[0]).toMatch(/cannot be subscribed/);
+    // Nor its -request or -bounces address, a VERP bounce address, or another list's address (here the open list's).
+    for (const address of [
+      'red-request@lists.example.org',
+      'red-bounces@lists.example.org',
+      'red-bounces+alice=example.com@lists.example.org',
+      'open@lists.example.org',
+    ]) {
+      const refused = await handle(mail('subscribe', '', address), 'someone@example.com');
+      expect(refused.results[0]).toMatch(/cannot be subscribed/);
+    }
+    expect(await store.countMembers(RED)).toBe(2);
     expect(
       await store.addPending(
         { list: RED, action: 'subscribe', address: 'red@lists.example.org', token: 't', expiresAt: new Date(clock.getTime() + DAY) },
@@ -116,9 +127,18 @@ describe('replies: RFC 3834 and a daily limit', () => {
     ['Auto-Submitted: auto-replied', mail('subscribe', '', `Carol <${CAROL}>`, 'Auto-Submitted: auto-replied\r\n'), CAROL],
     ['Precedence: bulk', mail('subscribe', '', `Carol <${CAROL}>`, 'Precedence: bulk\r\n'), CAROL],
     ['Precedence: junk', mail('subscribe', '', `Carol <${CAROL}>`, 'Precedence: junk\r\n'), CAROL],
+    ['Precedence: list', mail('subscribe', '', `Carol <${CAROL}>`, 'Precedence: list\r\n'), CAROL],
+    ['Return-Path: <>', mail('subscribe', '', `Carol <${CAROL}>`, 'Return-Path: <>\r\n'), CAROL],
   ])('%s: no reply, and nothing done', async (_name, raw, sender) => {
     expect((await handle(raw, sender)).replied).not.toBe(true);
     expect(outbox.transport.outbox).toHaveLength(0);
+    // Nothing done either: no confirmation is pending, so an auto-responder can never confirm one.
+    expect(
+      await store.addPending(
+        { list: RED, action: 'subscribe', address: CAROL, token: 'fresh', expiresAt: new Date(clock.getTime() + DAY) },
+        clock,
+      ),
+    ).toMatchObject({ token: 'fresh' });
   });
 
   it('Auto-Submitted: no is answered', async () => {

@@ -69,6 +69,35 @@ describe.runIf(dovecot)('the IMAP fetcher against Dovecot', () => {
     await mailer.stop();
   });
 
+  it('with moveTo, moves a message out of the mailbox only once it was distributed', async () => {
+    const store = await storeWithLists();
+    await store.addMembers(OPEN, [{ address: 'a@example.com' }]);
+    await append(post('someone@example.com', OPEN, 'Moved when done'));
+    const moving = () =>
+      imapFetcher({ host: server.host, port: server.port, auth: { user: server.username, pass: server.password }, moveTo: 'Distributed' });
+    const processor = manyListsProcessor({ store, hostname: 'lists.example.org' });
+    const reactor = failedFolderReactor({ attempts: 3 });
+    const failing: Distributor = {
+      async distribute() {
+        throw new TemporaryFailureError('the transport is down');
+      },
+    };
+    expect(await runPipeline({ fetcher: moving(), processor, distributor: failing, reactor })).toMatchObject({ fetched: 1, failed: 1 });
+    expect((await server.readBack()).map((message) => message.folder)).toEqual(['INBOX']);
+
+    const { mailer, transport } = await mockMailer();
+    expect(await runPipeline({ fetcher: moving(), processor, distributor: listDistributor({ store, mailer }), reactor })).toMatchObject({
+      fetched: 1,
+      distributed: 1,
+    });
+    await mailer.stop();
+    expect(delivered(transport)).toEqual(['a@example.com']);
+    const [moved, ...others] = await server.readBack();
+    expect(others).toEqual([]);
+    expect(moved?.folder).toBe('Distributed');
+    expect(moved?.source.toString()).toContain('Subject: Moved when done');
+  });
+
   it('moves a message to Mailroom-failed after the last attempt, and one no retry can help to Mailroom-broken', async () => {
     const store = await storeWithLists();
     await append(post('someone@example.com', OPEN, 'Doomed'));

@@ -70,6 +70,34 @@ describe('moderation through the SMTP intake', () => {
     expect(running.mock.outbox.some((message) => message.smtpEnvelope.to.includes('a@example.com'))).toBe(false);
   });
 
+  it('a moderator rejects one held post and discards another by replying to their notices', async () => {
+    running = await runningServer([{ address: MOD, policy: 'moderated', moderators: [MODERATOR] }]);
+    await running.store.addMembers(MOD, [{ address: 'a@example.com' }]);
+    await running.send('stranger@example.net', MOD, post('stranger@example.net', MOD, 'Off topic'));
+    await running.send('spammer@example.net', MOD, post('spammer@example.net', MOD, 'Buy now'));
+    const notices = await waitFor(async () => (running!.mock.outbox.length >= 2 ? running!.mock.outbox.slice(0, 2) : undefined));
+    const tokens = new Map<string, string>();
+    for (const notice of notices) {
+      const text = (await simpleParser(await notice.toBuffer())).text ?? '';
+      tokens.set(/Subject: (.*)/.exec(text)?.[1]?.trim() as string, /^approve (\S+)$/m.exec(text)?.[1] as string);
+    }
+    const reply = (line: string, id: string) =>
+      `From: ${MODERATOR}\r\nTo: mod-request@lists.example.org\r\nSubject: Re: held\r\nMessage-ID: <${id}@example.org>\r\n\r\n${line}\r\n`;
+    await running.send(MODERATOR, 'mod-request@lists.example.org', reply(`reject ${tokens.get('Off topic')} Please stay on topic`, 'r1'));
+    await running.send(MODERATOR, 'mod-request@lists.example.org', reply(`discard ${tokens.get('Buy now')}`, 'r2'));
+    const moderation = await running.server.moderation();
+    await waitFor(async () => ((await moderation.list(MOD)).length === 0 ? true : undefined));
+    const rejection = await waitFor(async () =>
+      running!.mock.outbox.find((message) => message.smtpEnvelope.to[0] === 'stranger@example.net'),
+    );
+    const told = await simpleParser(await rejection.toBuffer());
+    expect(told.text).toContain('Reason: Please stay on topic');
+    expect(told.headers.get('auto-submitted')).toBe('auto-replied');
+    // The moderator is answered for each decision; the spammer hears nothing, and nothing was distributed.
+    await waitFor(async () => (recipientsOf(running as RunningServer).filter((to) => to === MODERATOR).length >= 4 ? true : undefined));
+    expect(recipientsOf(running)).toEqual([MODERATOR, MODERATOR, MODERATOR, MODERATOR, 'stranger@example.net']);
+  });
+
   it('approval by mail from someone who is not a moderator changes nothing', async () => {
     running = await runningServer([{ address: MOD, policy: 'moderated', moderators: [MODERATOR] }]);
     await running.send('stranger@example.net', MOD, post('stranger@example.net', MOD, 'Held'));

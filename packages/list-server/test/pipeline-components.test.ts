@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { listPosts, type ListStore } from '@mailroom/lists';
@@ -271,6 +271,37 @@ describe('deliver-to: an archive copy of each accepted post', () => {
     const archived = transport.outbox.find((message) => message.recipients.items[0]?.address === 'archive@example.org');
     const text = (await archived?.toBuffer())?.toString() ?? '';
     expect(text).toContain('Subject: Archive me');
-    expect(await readFile(join(directory, 'spool', 'state'), 'utf8').catch(() => 'dir')).toBe('dir');
+    // Both distributed: the entry left the queue and no retry was recorded for it.
+    expect(await spool.ids('new')).toEqual([]);
+    expect(await readdir(join(directory, 'spool', 'state'))).toEqual([]);
+  });
+
+  it('an archive copy that fails: the message is retried, and the list copies are not sent again', async () => {
+    const { mailer, transport } = await mockMailer();
+    const id = await spool.write(Buffer.from(post('alice@example.com', RED, 'Archive later')), envelope('alice@example.com', [RED]));
+    let archiveUp = false;
+    const archive: Distributor = {
+      async distribute(one) {
+        if (!archiveUp) throw new Error('archive unreachable');
+        await deliverToDistributor({ mailer, to: ['archive@example.org'] }).distribute(one);
+      },
+    };
+    let clock = 1_000_000;
+    const run = () =>
+      runPipeline({
+        fetcher: spoolFetcher(spool, () => clock),
+        processor: manyListsProcessor(processorOptions()),
+        distributor: multipleDistributor(listDistributor({ store, mailer }), archive),
+        reactor: failedFolderReactor({ delay: 1000 }),
+      });
+    expect(await run()).toMatchObject({ fetched: 1, distributed: 0, failed: 1 });
+    expect(await spool.ids('new')).toEqual([id]);
+    expect(delivered(transport).sort()).toEqual(['alice@example.com', 'bob@example.net']);
+    archiveUp = true;
+    clock += 1000;
+    expect(await run()).toMatchObject({ fetched: 1, distributed: 1 });
+    await mailer.stop();
+    expect(delivered(transport).sort()).toEqual(['alice@example.com', 'archive@example.org', 'bob@example.net']);
+    expect(await spool.ids('new')).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
+import { MailError } from '@mailroom/core';
 import { describe, expect, it } from 'vitest';
+import { loggerReactor, reactors } from '../src/pipeline/reactors/logger-reactor.js';
 import { runPipeline } from '../src/pipeline/run.js';
 import {
   type Distributor,
@@ -9,6 +11,7 @@ import {
   type Processor,
   type Reactor,
 } from '../src/pipeline/types.js';
+import { captureLogger } from './support/capture-logger.js';
 
 /** A fetcher over fixed messages that records what happened to each. */
 function arrayFetcher(ids: string[], failAt?: number) {
@@ -110,5 +113,33 @@ describe('runPipeline: fetch, process, distribute, react', () => {
     };
     await runPipeline({ fetcher, processor: passThrough, distributor: { distribute: async () => {} }, reactor });
     expect(fates.get('good')).toBe('ack');
+  });
+});
+
+describe('the logger reactor', () => {
+  it('logs each error with its stage, the message id, its attempts and the error code; the other reactors still hear of it', async () => {
+    const { fetcher, fates } = arrayFetcher(['bad-process', 'bad-distribute', 'good'], 3);
+    const distributor: Distributor = {
+      async distribute(post) {
+        if (post.messageId === 'bad-distribute') throw new MailError('ETRANSPORT', 'transport down');
+      },
+    };
+    const logger = captureLogger();
+    const { reactor: after, reacted } = recorder();
+    const report = await runPipeline({ fetcher, processor: passThrough, distributor, reactor: reactors(loggerReactor(logger), after) });
+    expect(report).toEqual({ fetched: 3, distributed: 1, failed: 2, fetcherFailed: true });
+    expect(logger.lines).toEqual([
+      { level: 'error', message: 'cannot parse', facts: { stage: 'processor', message: 'bad-process', attempts: 0 } },
+      {
+        level: 'error',
+        message: 'transport down',
+        facts: { stage: 'distributor', message: 'bad-distribute', attempts: 0, code: 'ETRANSPORT' },
+      },
+      { level: 'error', message: 'mailbox went away', facts: { stage: 'fetcher' } },
+    ]);
+    expect(reacted.map((entry) => entry.stage)).toEqual(['processor', 'distributor', 'fetcher']);
+    // The logger moves nothing: the failed messages stay in their source.
+    expect(fates.get('bad-process')).toBeUndefined();
+    expect(fates.get('bad-distribute')).toBeUndefined();
   });
 });

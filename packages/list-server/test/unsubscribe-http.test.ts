@@ -49,6 +49,7 @@ describe('one-click unsubscribe over HTTP (RFC 8058)', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await fetch(url, { method: 'HEAD' })).status).toBe(200);
     expect(await members()).toEqual(['alice@example.com', 'Bob+news@Example.net']);
+    expect(await store.getSuppression('alice@example.com')).toBeUndefined();
   });
 
   it('POST List-Unsubscribe=One-Click with a valid token unsubscribes and answers 200; again, the same 200', async () => {
@@ -60,6 +61,7 @@ describe('one-click unsubscribe over HTTP (RFC 8058)', () => {
     expect(again.status).toBe(200);
     expect(await again.text()).toBe(await (await oneClick(url)).text());
     expect(await members()).toEqual(['alice@example.com']);
+    expect(await store.getSuppression('Bob+news@Example.net')).toMatchObject({ reason: 'unsubscribe', source: 'one-click' });
   });
 
   it('accepts the one-click body as multipart/form-data too', async () => {
@@ -88,6 +90,8 @@ describe('one-click unsubscribe over HTTP (RFC 8058)', () => {
     expect({ status: response.status, body: await response.text() }).toEqual(bad);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(await members()).toEqual(['Bob+news@Example.net']);
+    // The bad links suppressed nobody: only the good one did.
+    expect(await store.getSuppression('Bob+news@Example.net')).toBeUndefined();
   });
 
   it('a POST without the one-click body changes nothing (400); other methods 405; no parameters 400', async () => {

@@ -61,9 +61,10 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
       logger.warn({ list: list.address, member: member.address, warnings: record.warnings }, 'member removed for bounces');
     } else if (step === 'warn') {
       const warnings = record.warnings + 1;
+      let sent: true | string = 'no mailer';
       if (options.mailer) {
         // A suppressed address gets no warning (it is counted all the same, so removal comes on time).
-        const sent = await sendNotice(options.mailer, {
+        sent = await sendNotice(options.mailer, {
           list,
           to: member.address,
           autoSubmitted: 'auto-generated',
@@ -74,10 +75,12 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
             `This is warning ${warnings} of ${policy.warnings}; after the last one, the address is removed from the list.\n` +
             `To receive the list again, send "subscribe" to ${list.requestAddress} and confirm.\n`,
         });
-        if (sent !== true) logger.info({ list: list.address, member: member.address, reason: sent }, 'bounce warning not sent');
       }
       await store.setBounceRecord(list.address, member.address, { ...record, warnings, lastWarningAt: at });
-      logger.info({ list: list.address, member: member.address, warning: warnings, of: policy.warnings }, 'bounce warning sent');
+      const facts = { list: list.address, member: member.address, warning: warnings, of: policy.warnings };
+      // Counted either way, so removal comes on time; the line says whether it went out.
+      if (sent === true) logger.info(facts, 'bounce warning sent');
+      else logger.info({ ...facts, reason: sent }, 'bounce warning counted, not sent');
     }
     return step;
   };
