@@ -182,9 +182,17 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
   describe('a TransportFailed', () => {
     it('is retried by BullMQ with backoff and delivered on a later attempt', async () => {
       const { mailer, worker } = await startPair({ outcomes: 'failure,failure' });
-      const result = await mailer.send(testMessage(4, randomUUID()));
+      const message = testMessage(4, randomUUID());
+      const result = await mailer.send(message);
       expect(result.attempts).toBe(3);
       expect(worker.stats).toEqual({ delivered: 1, failed: 0, retried: 2 });
+      // BullMQ's own retry: the job carries message.retries + 1 attempts and manager.backoff, doubled per attempt.
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect((await queue.getJob(jobIdOf(message)))?.opts).toMatchObject({ attempts: 4, backoff: { type: 'exponential', delay: 10 } });
+      } finally {
+        await queue.close();
+      }
     });
 
     it('fails the message after message.retries more attempts, with a TransportFailed cause', async () => {
