@@ -233,18 +233,20 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
     });
   });
 
-  describe('manager.queue and manager.prefix', () => {
-    it('put the jobs under <prefix>:<queue>: in Redis, where the worker with the same settings takes them', async () => {
-      const { mailer, worker } = await startPair({}, { prefix: 'mr-test' });
+  describe('manager.queue, manager.prefix and the database of manager.redis', () => {
+    it('put the jobs under <prefix>:<queue>: in that Redis database, where the worker with the same settings takes them', async () => {
+      const { mailer, worker } = await startPair({}, { prefix: 'mr-test', redis: `${redis.url}/3` });
       const message = testMessage(11, randomUUID());
       expect((await mailer.send(message)).attempts).toBe(1);
       expect(worker.stats.delivered).toBe(1);
-      const client = new Redis({ host: '127.0.0.1', port: redis.port });
+      const [three, zero] = [new Redis({ host: '127.0.0.1', port: redis.port, db: 3 }), new Redis({ host: '127.0.0.1', port: redis.port })];
       try {
-        expect(await client.exists(`mr-test:${queueName}:${jobIdOf(message)}`)).toBe(1);
-        expect(await client.keys(`mailroom:${queueName}:*`)).toEqual([]);
+        expect(await three.exists(`mr-test:${queueName}:${jobIdOf(message)}`)).toBe(1);
+        expect(await three.keys(`mailroom:${queueName}:*`)).toEqual([]);
+        expect(await zero.keys(`*:${queueName}:*`)).toEqual([]);
       } finally {
-        client.disconnect();
+        three.disconnect();
+        zero.disconnect();
       }
     });
   });
