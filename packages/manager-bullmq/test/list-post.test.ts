@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ledgerFor, openStore } from '@mailroom/lists';
 import {
   builtPackageExists,
+  POSTGRES_BIN,
   postgresAvailable,
   removeFolder,
   type SmtpSink,
@@ -152,6 +153,22 @@ describe.skipIf(!ready)('a list post on PostgreSQL through three mailroom worker
     } finally {
       await reopened.close();
     }
+    // What the ledger recorded per member is what a worker reported: the sink's reply to that member's copy
+    // ("250 OK: queued as S<n>", n counting the messages the sink took).
+    const rows = execFileSync(
+      join(POSTGRES_BIN, 'psql'),
+      [store, '-At', '-F', '|', '-c', 'SELECT address, response FROM ledger_deliveries'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    )
+      .trim()
+      .split('\n');
+    expect(rows).toHaveLength(MEMBERS);
+    const misrecorded = rows.filter((row) => {
+      const [address = '', response = ''] = row.split('|');
+      const taken = /^250 OK: queued as S(\d+)$/.exec(response);
+      return !taken || !sink.messages[Number(taken[1]) - 1]?.to.some((to) => to.toLowerCase() === address.toLowerCase());
+    });
+    expect(misrecorded).toEqual([]);
     console.log(
       `list post on PostgreSQL through 3 workers: ${kills} kills, ${duplicates} duplicates in all, at most ${maxRepeated} after one kill (window ${WINDOW} + ledger batch ${LEDGER_BATCH}); at the kills: ${atKills.join('; ')}`,
     );

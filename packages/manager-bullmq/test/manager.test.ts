@@ -3,17 +3,49 @@ import {
   DeliveryFailedError,
   Mailer,
   MessageFailedError,
+  type Message,
   RecipientsSuppressedError,
   type SuppressionCheck,
+  type TransportDefinition,
+  TransportExhaustedError,
   TransportFailedError,
 } from '@mailroom/core';
 import { createWorker, jobIdOf, type MailWorker } from '@mailroom/manager-bullmq';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testMessage } from './fixtures.js';
 import { redisAvailable, startRedis, type TestRedis } from './redis-server.js';
 
 const available = redisAvailable();
+
+/**
+ * A transport that counts its instances; with `exhaust`, every delivery delivers and
+ * then throws TransportExhaustedError (this instance takes no more).
+ */
+function counted(exhaust: boolean) {
+  const made = { created: 0, shutDown: 0, delivered: 0 };
+  const definition: TransportDefinition = {
+    name: exhaust ? 'tired' : 'steady',
+    parseOptions: () => ({}),
+    create: () => {
+      made.created += 1;
+      return {
+        async startup() {},
+        async shutdown() {
+          made.shutDown += 1;
+        },
+        async deliver(message: Message) {
+          made.delivered += 1;
+          const receipt = { accepted: message.smtpEnvelope.to, response: '250 OK' };
+          if (exhaust) throw new TransportExhaustedError('250 OK, and no more on this connection', { receipt });
+          return receipt;
+        },
+      };
+    },
+  };
+  return { definition, made };
+}
 
 describe.skipIf(!available)('the bullmq manager with an in-process worker', () => {
   let redis: TestRedis;
@@ -150,9 +182,17 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
   describe('a TransportFailed', () => {
     it('is retried by BullMQ with backoff and delivered on a later attempt', async () => {
       const { mailer, worker } = await startPair({ outcomes: 'failure,failure' });
-      const result = await mailer.send(testMessage(4, randomUUID()));
+      const message = testMessage(4, randomUUID());
+      const result = await mailer.send(message);
       expect(result.attempts).toBe(3);
       expect(worker.stats).toEqual({ delivered: 1, failed: 0, retried: 2 });
+      // BullMQ's own retry: the job carries message.retries + 1 attempts and manager.backoff, doubled per attempt.
+      const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        expect((await queue.getJob(jobIdOf(message)))?.opts).toMatchObject({ attempts: 4, backoff: { type: 'exponential', delay: 10 } });
+      } finally {
+        await queue.close();
+      }
     });
 
     it('fails the message after message.retries more attempts, with a TransportFailed cause', async () => {
@@ -165,6 +205,49 @@ describe.skipIf(!available)('the bullmq manager with an in-process worker', () =
       expect(error.reason).toMatch(/all 3 attempts/);
       expect(error.cause).toBeInstanceOf(TransportFailedError);
       expect(worker.stats).toEqual({ delivered: 0, failed: 1, retried: 2 });
+    });
+  });
+
+  describe('a TransportExhausted (delivered, and the instance takes no more)', () => {
+    it('counts as delivered, is not retried, and the worker replaces the transport for the next job', async () => {
+      const tired = counted(true);
+      const { mailer, worker } = await startPair({ use: tired.definition }, { concurrency: 1 });
+      const run = randomUUID();
+      const results = [];
+      for (let index = 0; index < 3; index += 1) results.push(await mailer.send(testMessage(index, run)));
+      expect(results.map((result) => [result.attempts, result.accepted])).toEqual([
+        [1, ['member0@example.org']],
+        [1, ['member1@example.org']],
+        [1, ['member2@example.org']],
+      ]);
+      expect(worker.stats).toEqual({ delivered: 3, failed: 0, retried: 0 });
+      // One instance per delivery, each shut down once it was exhausted.
+      expect(tired.made).toMatchObject({ created: 3, delivered: 3 });
+      await vi.waitFor(() => expect(tired.made.shutDown).toBe(3), { timeout: 5000 });
+
+      // The control: a transport that is not exhausted serves the three jobs on one instance.
+      const steady = counted(false);
+      const second = await startPair({ use: steady.definition }, { concurrency: 1 });
+      for (let index = 0; index < 3; index += 1) await second.mailer.send(testMessage(index, `${run}-steady`));
+      expect(steady.made).toMatchObject({ created: 1, delivered: 3 });
+    });
+  });
+
+  describe('manager.queue, manager.prefix and the database of manager.redis', () => {
+    it('put the jobs under <prefix>:<queue>: in that Redis database, where the worker with the same settings takes them', async () => {
+      const { mailer, worker } = await startPair({}, { prefix: 'mr-test', redis: `${redis.url}/3` });
+      const message = testMessage(11, randomUUID());
+      expect((await mailer.send(message)).attempts).toBe(1);
+      expect(worker.stats.delivered).toBe(1);
+      const [three, zero] = [new Redis({ host: '127.0.0.1', port: redis.port, db: 3 }), new Redis({ host: '127.0.0.1', port: redis.port })];
+      try {
+        expect(await three.exists(`mr-test:${queueName}:${jobIdOf(message)}`)).toBe(1);
+        expect(await three.keys(`mailroom:${queueName}:*`)).toEqual([]);
+        expect(await zero.keys(`*:${queueName}:*`)).toEqual([]);
+      } finally {
+        three.disconnect();
+        zero.disconnect();
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Mailer } from '@mailroom/core';
 import { builtPackageExists, removeFolder, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
+import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testMessage } from './fixtures.js';
 import { redisAvailable, startRedis, type TestRedis } from './redis-server.js';
@@ -73,7 +74,7 @@ describe.skipIf(!ready)('mailroom worker processes', () => {
   }
 
   describe('three workers', () => {
-    it('deliver 5,000 messages each exactly once, and a SIGTERM in the middle finishes the jobs in hand', async () => {
+    it('deliver 5,000 messages each exactly once, a SIGTERM to one of them in the middle losing and repeating nothing', async () => {
       const { run, maildir, config, path } = await setup({ rate: 2000 });
       for (let index = 0; index < 3; index += 1) workers.push(await startWorkerProcess(path));
       const sending = sendAll(config, run, MESSAGES);
@@ -94,6 +95,35 @@ describe.skipIf(!ready)('mailroom worker processes', () => {
       }
       expect(reports.reduce((sum, report) => sum + Number(report?.delivered), 0)).toBe(MESSAGES);
     }, 120_000);
+  });
+
+  describe('a worker stopped with SIGTERM', () => {
+    it('finishes the jobs in hand and takes no new ones: those complete, the rest stay waiting in Redis', async () => {
+      // Each delivery takes 3 s, so the worker holds four jobs when the signal comes.
+      const { run, config, path } = await setup({ concurrency: 4, wait: 'queued' }, { use: 'mock', latency: 3000, outbox: false });
+      const worker = await startWorkerProcess(path);
+      workers.push(worker);
+      const producer = await new Mailer(config).start();
+      for (let index = 0; index < 20; index += 1) await producer.send(testMessage(index, run));
+      await producer.stop();
+      const queue = new Queue(config.manager.queue, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'mailroom' });
+      try {
+        await until(async () => (await queue.getJobCounts('active')).active === 4, 20, 'four jobs in hand');
+        signal(worker, 'SIGTERM');
+        const stopped = await worker.exited;
+        expect(stopped.code).toBe(0);
+        expect(stopped.report).toMatchObject({ worker: 'stopped', signal: 'SIGTERM', delivered: 4, failed: 0 });
+        // Finished (not abandoned to stall), and nothing more taken.
+        expect(await queue.getJobCounts('active', 'completed', 'waiting', 'failed')).toEqual({
+          active: 0,
+          completed: 4,
+          waiting: 16,
+          failed: 0,
+        });
+      } finally {
+        await queue.close();
+      }
+    }, 60_000);
   });
 
   describe('a worker killed with SIGKILL', () => {
@@ -117,6 +147,9 @@ describe.skipIf(!ready)('mailroom worker processes', () => {
         for (let index = 0; index < MESSAGES; index += 1) expect(ids.has(`${run}.${index}@test.example.org`)).toBe(true);
         const duplicates = sink.messages.length - ids.size;
         expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
+        console.log(
+          `three workers, one killed with SIGKILL: ${MESSAGES} messages, ${sink.messages.length} received, ${duplicates} duplicates (bound: the ${CONCURRENCY} jobs a worker holds)`,
+        );
         const survivors = [];
         for (const worker of workers.splice(0)) {
           signal(worker, 'SIGTERM');
