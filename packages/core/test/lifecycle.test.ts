@@ -1,8 +1,10 @@
+import { PassThrough } from 'node:stream';
 import {
   DeliveryFailedError,
   MailConfigurationError,
   type MailError,
   Mailer,
+  Message,
   MessageError,
   MessageFailedError,
   type Transport,
@@ -116,6 +118,20 @@ describe.each(MANAGERS)('bounded startup and MIME build in the %s manager', (man
     expect(error.cause).toBeInstanceOf(MessageFailedError);
     expect(error.reason).toMatch(/longer than 0.05 s/);
     expect(transport.delivered).toEqual([]);
+  });
+
+  it('a raw message whose stream never ends fails once as MessageFailed after manager.buildTimeout (bytes in memory need no timer; a stream does)', async () => {
+    const transport = scripted({});
+    running = await new Mailer({ manager: { use: manager, buildTimeout: 0.05 }, transport: { use: transport } }).start();
+    const endless = new PassThrough();
+    endless.write('From: a@example.org\r\nSubject: never ends\r\n\r\n');
+    const message = Message.raw(endless, { from: 'a@example.org', to: 'b@example.org' });
+    const error = (await running.send(message).catch((caught: unknown) => caught)) as DeliveryFailedError;
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error.attempts).toBe(1);
+    expect(error.reason).toMatch(/longer than 0.05 s/);
+    expect(transport.delivered).toEqual([]);
+    endless.destroy();
   });
 });
 

@@ -134,6 +134,22 @@ describe('Message fields', () => {
     expect(message.smtpEnvelope).toEqual({ from: 'a@example.org', to: ['x@example.org', 'y@example.org', 'hidden@xn--mller-kva.de'] });
   });
 
+  it('sees every change of to, cc, bcc and the excluded addresses made after recipients was read', () => {
+    const message = new Message({ author: 'a@example.org', to: 'x@example.org' });
+    expect(message.smtpEnvelope.to).toEqual(['x@example.org']);
+    message.cc = 'y@example.org';
+    expect(message.smtpEnvelope.to).toEqual(['x@example.org', 'y@example.org']);
+    message.bcc = ['z@example.org', 'X@example.org'];
+    expect(message.recipients.items.map(String)).toEqual(['x@example.org', 'y@example.org', 'z@example.org']);
+    message.excludeRecipients(['Y@EXAMPLE.org']);
+    expect(message.smtpEnvelope.to).toEqual(['x@example.org', 'z@example.org']);
+    message.to = 'w@example.org';
+    expect(message.smtpEnvelope.to).toEqual(['w@example.org', 'z@example.org', 'X@example.org']);
+    message.excludeRecipients([]);
+    message.bcc = undefined as never;
+    expect(message.smtpEnvelope.to).toEqual(['w@example.org', 'y@example.org']);
+  });
+
   it('puts internationalized domains in punycode in the envelope', () => {
     const message = new Message({ author: 'Jörg <jörg@müller.de>', to: 'info@müller.de', sender: 'bounce@bücher.example' });
     expect(message.smtpEnvelope).toEqual({ from: 'bounce@xn--bcher-kva.example', to: ['info@xn--mller-kva.de'] });
