@@ -62,12 +62,8 @@ describe('a DSN for one member raises its score and, past the threshold, disable
     expect(logger.lines.find((line) => line.message === 'bounce warning sent')?.facts).toMatchObject({ member: ALICE, warning: 1, of: 3 });
     const warning = logger.lines.find((line) => line.message === 'delivery disabled for bounces');
     expect(warning?.facts).toMatchObject({ member: ALICE, reason: alice?.disabledReason });
-    // And on the store's suppression list, for every list and every plain send.
-    expect(await store.getSuppression(ALICE)).toMatchObject({
-      reason: 'hard-bounce',
-      source: 'bounce-score',
-      detail: alice?.disabledReason,
-    });
+    // Disabled, not suppressed: the warnings must reach the address (Mailman 3's send_user_disable_warning).
+    expect(await store.getSuppression(ALICE)).toBeUndefined();
     expect(await store.getSuppression('bob@example.net')).toBeUndefined();
   });
 
@@ -81,7 +77,7 @@ describe('a DSN for one member raises its score and, past the threshold, disable
     expect(logger.lines.at(-1)?.facts).toMatchObject({ change: 'reset', score: 1 });
   });
 
-  it('warns every 7 days and removes the member after the third warning', async () => {
+  it('warns every 7 days, then removes the member and only then suppresses the address', async () => {
     for (let day = 0; day < 5; day += 1, nextDay()) await bounce(hard());
     const list = (await store.getList(RED))!;
     expect(await handler.sweep(list)).toEqual({ warned: 0, removed: 0 }); // warned 1 day ago
@@ -89,25 +85,56 @@ describe('a DSN for one member raises its score and, past the threshold, disable
       clock = new Date(clock.getTime() + 7 * DAY);
       expect(await handler.sweep(list)).toEqual({ warned: 1, removed: 0 });
       expect((await store.getBounceRecord(RED, ALICE))?.warnings).toBe(expected);
+      expect(await store.getSuppression(ALICE)).toBeUndefined();
     }
     clock = new Date(clock.getTime() + 7 * DAY);
     expect(await handler.sweep(list)).toEqual({ warned: 0, removed: 1 });
     expect(await store.getMember(RED, ALICE)).toBeUndefined();
     expect(await store.getBounceRecord(RED, ALICE)).toBeUndefined();
     expect(outbox.transport.outbox).toHaveLength(3);
-    expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'member removed for bounces' });
+    expect(logger.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      message: 'member removed for bounces',
+      facts: { member: ALICE, warnings: 3, suppressed: 'hard-bounce' },
+    });
+    const suppression = await store.getSuppression(ALICE);
+    expect(suppression).toMatchObject({ reason: 'hard-bounce', source: 'bounce-score' });
+    expect(suppression?.detail).toMatch(/^removed from red@lists\.example\.org after 3 unanswered warnings \(bounces: score 5 reached 5/);
+    expect(await store.getSuppression('bob@example.net')).toBeUndefined();
+  });
+
+  it('with 0 warnings the member is removed and suppressed at the threshold, with no warning', async () => {
+    const immediate = bounceHandler({
+      store,
+      mailer: outbox.mailer,
+      logger,
+      now: () => clock,
+      policy: { ...DEFAULT_BOUNCE_POLICY, warnings: 0 },
+    });
+    const list = (await store.getList(RED))!;
+    for (let day = 0; day < 5; day += 1, nextDay()) await immediate.score(list, ALICE, 'failed 5.1.1', 'test');
+    expect(await store.getMember(RED, ALICE)).toBeUndefined();
+    expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce', source: 'bounce-score' });
+    expect(outbox.transport.outbox).toEqual([]);
   });
 });
 
 describe('warnings with a Mailer that consults the suppression list (as the server has)', () => {
-  it('the warning to an address suppressed for its bounces is counted, and logged as not sent with the reason', async () => {
+  const withSuppressingMailer = async (run: (handler: BounceHandler, mock: ReturnType<typeof createMock>) => Promise<void>) => {
     const mock = createMock();
     const mailer = await new Mailer({ 'transport.use': mock }, { suppression: suppressionCheck(store) }).start();
     try {
-      const suppressing = bounceHandler({ store, mailer, logger, now: () => clock, policy: { ...DEFAULT_BOUNCE_POLICY, threshold: 1 } });
-      const list = await store.getList(RED);
+      await run(bounceHandler({ store, mailer, logger, now: () => clock, policy: { ...DEFAULT_BOUNCE_POLICY, threshold: 1 } }), mock);
+    } finally {
+      await mailer.stop();
+    }
+  };
+
+  it('a member disabled by scoring gets its warning (disabled is not suppressed); once removed, nothing more', async () => {
+    await withSuppressingMailer(async (suppressing, mock) => {
+      const list = (await store.getList(RED))!;
       await suppressing.handle({
-        list: list!,
+        list,
         role: 'bounces',
         address: VERP,
         raw: Buffer.from(hard()),
@@ -115,7 +142,25 @@ describe('warnings with a Mailer that consults the suppression list (as the serv
         messageId: 'x',
         decision: 'accept',
       });
-      expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce' });
+      expect((await store.getMember(RED, ALICE))?.enabled).toBe(false);
+      expect(await store.getSuppression(ALICE)).toBeUndefined();
+      expect(mock.outbox.map((message) => message.recipients.items[0]?.address)).toEqual([ALICE]);
+      expect(logger.lines.find((line) => line.message === 'bounce warning sent')?.facts).toMatchObject({ member: ALICE, warning: 1 });
+      for (let week = 0; week < 3; week += 1) {
+        clock = new Date(clock.getTime() + 7 * DAY);
+        await suppressing.sweep(list);
+      }
+      expect(mock.outbox).toHaveLength(3);
+      expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce', source: 'bounce-score' });
+    });
+  });
+
+  it('the warning to an address a provider already suppressed (hard bounce by webhook) is counted, and logged as not sent with the reason', async () => {
+    await withSuppressingMailer(async (suppressing, mock) => {
+      await store.suppress(ALICE, { reason: 'hard-bounce', source: 'ses', detail: 'bounce by webhook' });
+      const list = (await store.getList(RED))!;
+      expect(await suppressing.score(list, ALICE, 'failed 5.1.1', 'ses')).toBe(true);
+      expect((await store.getMember(RED, ALICE))?.enabled).toBe(false);
       expect(mock.outbox).toEqual([]);
       expect((await store.getBounceRecord(RED, ALICE))?.warnings).toBe(1);
       expect(logger.lines.some((line) => line.message === 'bounce warning sent')).toBe(false);
@@ -124,9 +169,14 @@ describe('warnings with a Mailer that consults the suppression list (as the serv
         warning: 1,
         reason: 'suppressed: hard-bounce',
       });
-    } finally {
-      await mailer.stop();
-    }
+      // Removal on schedule keeps the provider's entry (the first one is kept).
+      for (let week = 0; week < 3; week += 1) {
+        clock = new Date(clock.getTime() + 7 * DAY);
+        await suppressing.sweep(list);
+      }
+      expect(await store.getMember(RED, ALICE)).toBeUndefined();
+      expect(await store.getSuppression(ALICE)).toMatchObject({ reason: 'hard-bounce', source: 'ses' });
+    });
   });
 });
 

@@ -36,15 +36,20 @@ export interface BounceHandler {
    * @returns false when the address is not a member of the list (nothing scored).
    */
   score(list: List, address: string, reason: string, source: string): Promise<boolean>;
-  /** Sends due warnings to members disabled for bounces and removes those warned enough. @returns how many were warned and removed. */
+  /**
+   * Sends due warnings to members disabled for bounces, and removes (and suppresses) those warned enough.
+   * @returns how many were warned and removed.
+   */
   sweep(list: List): Promise<{ warned: number; removed: number }>;
 }
 
 /**
  * Mailman 3's bounce processing: a hard bounce adds a point (at most one a day; a score with
  * no bounce for `staleAfterDays` starts again); at `threshold` delivery is disabled with the
- * reason and the first warning sent; every `warningIntervalDays` another, and after `warnings`
- * warnings the member is removed. Each change is logged with its reason.
+ * reason (not suppressed) and the first warning sent; every `warningIntervalDays` another, and
+ * after `warnings` unanswered warnings the member is removed and the address put on the store's
+ * suppression list (`hard-bounce`, source `bounce-score`). A confirmed subscribe in between
+ * enables the member again with a score of 0 (the control handler). Each change is logged with its reason.
  */
 export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
   const { store } = options;
@@ -58,12 +63,20 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
     if (step === 'remove') {
       await store.removeMembers(list.address, [member.address]);
       await store.setBounceRecord(list.address, member.address, null);
-      logger.warn({ list: list.address, member: member.address, warnings: record.warnings }, 'member removed for bounces');
+      // The last warning went unanswered: now, and only now, the address goes on the one
+      // suppression list, so nothing (no list, no plain send) reaches it again.
+      const detail = `removed from ${list.address} after ${record.warnings} unanswered warnings (${member.disabledReason ?? 'bounces'})`;
+      await store.suppress(member.address, { reason: 'hard-bounce', source: 'bounce-score', detail });
+      logger.warn(
+        { list: list.address, member: member.address, warnings: record.warnings, suppressed: 'hard-bounce' },
+        'member removed for bounces',
+      );
     } else if (step === 'warn') {
       const warnings = record.warnings + 1;
       let sent: true | string = 'no mailer';
       if (options.mailer) {
-        // A suppressed address gets no warning (it is counted all the same, so removal comes on time).
+        // Disabled is not suppressed, so the warning goes out; an address suppressed another way
+        // (a provider's hard bounce, a complaint) gets none, but it is counted, so removal comes on time.
         sent = await sendNotice(options.mailer, {
           list,
           to: member.address,
@@ -72,7 +85,7 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
           text:
             `Mail from ${list.address} to ${member.address} has bounced too often, so its delivery is disabled.\n` +
             `(${member.disabledReason ?? 'bounces'})\n\n` +
-            `This is warning ${warnings} of ${policy.warnings}; after the last one, the address is removed from the list.\n` +
+            `This is warning ${warnings} of ${policy.warnings}; after the last one, the address is removed from the list and no more mail is sent to it.\n` +
             `To receive the list again, send "subscribe" to ${list.requestAddress} and confirm.\n`,
         });
       }
@@ -85,7 +98,7 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
     return step;
   };
 
-  /** Scores one hard bounce of `address` on `list`: a point (at most one a day), and at the threshold disabled, suppressed, warned. */
+  /** Scores one hard bounce of `address` on `list`: a point (at most one a day), and at the threshold disabled and warned (not suppressed). */
   const scoreMember = async (list: List, address: string, reason: string, facts: Record<string, unknown>): Promise<boolean> => {
     const member = await store.getMember(list.address, address);
     if (!member) {
@@ -100,9 +113,9 @@ export function bounceHandler(options: BounceHandlerOptions): BounceHandler {
     );
     if (scored.reachesThreshold && member.enabled) {
       const why = `${BOUNCE_REASON} score ${scored.record.score} reached ${policy.threshold} (last: ${reason})`;
+      // Disabled only (list posts skip it): the warnings must still reach the address, as in Mailman 3.
       const disabled = await store.updateMember(list.address, member.address, { enabled: false, disabledReason: why });
-      await store.suppress(member.address, { reason: 'hard-bounce', source: 'bounce-score', detail: why });
-      logger.warn({ list: list.address, member: member.address, reason: why, suppressed: 'hard-bounce' }, 'delivery disabled for bounces');
+      logger.warn({ list: list.address, member: member.address, reason: why }, 'delivery disabled for bounces');
       await warnOrRemove(list, disabled, scored.record);
     }
     return true;
