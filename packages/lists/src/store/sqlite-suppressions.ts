@@ -42,6 +42,7 @@ export function sqliteSuppressions(database: Database): SuppressionMethods {
     pageOf: database.prepare<[string, string, number], SuppressionRow>(
       `SELECT ${COLUMNS} FROM suppressions WHERE address_key > ? AND reason = ? ORDER BY address_key LIMIT ?`,
     ),
+    any: database.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM suppressions) AS found'),
     among: database.prepare<[string], SuppressionRow>(
       `SELECT ${COLUMNS} FROM suppressions WHERE address_key IN (SELECT value FROM json_each(?))`,
     ),
@@ -77,7 +78,8 @@ export function sqliteSuppressions(database: Database): SuppressionMethods {
     },
     async suppressedAmong(addresses) {
       const found = new Map<string, Suppression>();
-      if (addresses.length === 0) return found;
+      // An empty list (the common case) is one index probe, not a join over every address of the page.
+      if (addresses.length === 0 || statements.any.get()?.found !== 1) return found;
       for (const row of statements.among.all(JSON.stringify(addresses.map(suppressionKey)))) found.set(row.address_key, toSuppression(row));
       return found;
     },
