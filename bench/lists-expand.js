@@ -6,12 +6,13 @@
 // transport, latency 0, no outbox) side by side with a bare loop submitting
 // one Message.raw per member of the same post to the same configuration.
 // Usage: npm run build && node bench/lists-expand.js [members=1000000]
+// Env: BENCH_MEMBERS (1000000; the argument wins).
 // Prints one JSON line per configuration, then one for the Mailer comparison.
 import { Mailer, Message } from '@mailroom/core';
 import { deliveriesFor, parseList, preparePost } from '@mailroom/lists';
 import { createMock } from '@mailroom/transport-mock';
 
-const members = Number(process.argv[2] ?? 1_000_000);
+const members = Number(process.argv[2] ?? process.env.BENCH_MEMBERS ?? 1_000_000);
 const PAGE = 1000;
 
 const html = `<html><body><p>${'Hello list, this is the news. '.repeat(60)}</p></body></html>`;

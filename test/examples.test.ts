@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const built = existsSync(join(root, 'packages', 'core', 'dist', 'index.js'));
+if ((process.env.CI === 'true' || process.env.CI === '1') && !built)
+  throw new Error('packages/core/dist is missing: run npm run build first');
 const run = (script: string, ...args: string[]) =>
   promisify(execFile)(process.execPath, [join(root, 'examples', script), ...args], { cwd: root });
 

@@ -71,6 +71,27 @@ describe('turbo runs only tasks some package defines', () => {
   });
 });
 
+describe('tests are type-checked (tsconfig.test.json)', () => {
+  const config = read(join(root, 'tsconfig.test.json'));
+  const references = (file: string) => (read(join(root, file)).references as { path: string }[]).map(({ path }) => path);
+
+  it('includes every test folder of the tree', () => {
+    const testFolders = ['.', ...workspacePackages.map(({ folder }) => folder), ...folders('examples')]
+      .filter((folder) => existsSync(join(root, folder, 'test')))
+      .map((folder) => join(folder, 'test'));
+    expect(testFolders.length).toBeGreaterThan(10);
+    for (const folder of testFolders) {
+      // packages/cli/test -> packages/*/test/**/*.ts; test -> test/**/*.ts
+      const glob = `${folder.replace(/^(packages|examples)\/[^/]+\//, '$1/*/')}/**/*.ts`;
+      expect(config.include, `${folder} is not type-checked`).toContain(glob);
+    }
+  });
+
+  it('references every project the root tsconfig.json builds, so a test sees its package built', () => {
+    expect(references('tsconfig.test.json').sort()).toEqual(references('tsconfig.json').sort());
+  });
+});
+
 describe('packages are ready to publish', () => {
   const version = read(join(root, 'packages/core/package.json')).version;
 

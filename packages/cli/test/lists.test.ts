@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliBuilt } from './run-cli.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
-const built = existsSync(bin);
+const built = cliBuilt();
 
 /** Runs `mailroom ...` as a child process in `cwd`; never rejects: returns the exit code and output. */
 function mailroom(cwd: string, args: string[], env: Record<string, string> = {}) {

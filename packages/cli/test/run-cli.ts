@@ -52,3 +52,16 @@ export function runCliOnTerminal(args: string[]): Promise<CliRun> {
     );
   });
 }
+
+/**
+ * Whether the CLI is built, for the process tests that skip without a build (a
+ * checkout where only `vitest` was run).
+ * @throws under CI (`CI=true`), where a missing build is a failure, never a skip.
+ */
+export function cliBuilt(): boolean {
+  const built = existsSync(BUILT);
+  if (!built && (process.env.CI === 'true' || process.env.CI === '1')) {
+    throw new Error(`${BUILT} is missing: run npm run build before the CLI's process tests`);
+  }
+  return built;
+}

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cliBuilt } from './run-cli.js';
 import { HttpFake, removeFolder, type SmtpSink, startSmtpSink, temporaryFolder } from '@mailroom/test-support';
 import { runSend, SEND_EXIT, type SendIo, type SendOptions } from '../src/commands/send.js';
 
@@ -201,7 +201,7 @@ describe('mailroom send --verify', () => {
 });
 
 describe('the mailroom command', () => {
-  it.runIf(existsSync(bin))('runs `send` and exits with its code', async () => {
+  it.runIf(cliBuilt())('runs `send` and exits with its code', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {
         execFile(process.execPath, [bin, 'send', ...args], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }));

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runStress } from '../src/commands/stress-run.js';
-import { runCli } from './run-cli.js';
+import { cliBuilt, runCli } from './run-cli.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 
@@ -81,7 +80,7 @@ describe('mailroom stress', () => {
     expect(run.stdout).toMatch(/^ +delivery p50 \/ p95 \/ p99 \(ms\) +[\d.]+ \/ [\d.]+ \/ [\d.]+$/m);
   });
 
-  it.runIf(existsSync(bin))('prints the report as JSON on the last line with --json', async () => {
+  it.runIf(cliBuilt())('prints the report as JSON on the last line with --json', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       bin,
       'stress',
@@ -108,7 +107,7 @@ describe('mailroom stress', () => {
     expect(report.messagesPerSecond).toBeGreaterThan(0);
   });
 
-  it.runIf(existsSync(bin))('refuses a bad option with a clear message', async () => {
+  it.runIf(cliBuilt())('refuses a bad option with a clear message', async () => {
     const error = await promisify(execFile)(process.execPath, [bin, 'stress', '--failure', '2']).catch(
       (caught: { stderr: string; code: number }) => caught,
     );

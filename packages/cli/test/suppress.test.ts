@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@mailroom/lists';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliBuilt } from './run-cli.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 
@@ -17,7 +17,7 @@ function mailroom(cwd: string, args: string[]) {
   });
 }
 
-describe.runIf(existsSync(bin))('mailroom suppress', () => {
+describe.runIf(cliBuilt())('mailroom suppress', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mailroom-cli-suppress-'));

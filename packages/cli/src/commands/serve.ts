@@ -20,6 +20,19 @@ export async function readServerConfig(path: string | undefined): Promise<Mailer
 
 /** `mailroom serve`: SMTP intake, HTTP unsubscribe and the delivery worker until SIGTERM or SIGINT, which drain. */
 async function serve(options: { config?: string }): Promise<void> {
+  // The handlers come before start(): a SIGTERM while the server starts (a supervisor that
+  // stops it as soon as it logs "list server started") then drains it once it is up, instead
+  // of ending it undrained by the signal's default action.
+  let received: string | undefined;
+  let stop: ((signal: string) => void) | undefined;
+  const onSignal = (signal: string) => {
+    if (stop) stop(signal);
+    else received ??= signal;
+  };
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
   let server: ListServer;
   try {
     server = new ListServer(await readServerConfig(options.config));
@@ -28,19 +41,20 @@ async function serve(options: { config?: string }): Promise<void> {
       `mailroom serve: SMTP on port ${ports.smtp || 'off'}, HTTP on port ${ports.http || 'off'} (SIGTERM drains and stops)\n`,
     );
   } catch (error) {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
     reportError(error);
     return;
   }
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    stop = (signal: string) => {
       process.stderr.write(`mailroom serve: ${signal}: draining\n`);
       server.stop().then(resolve, (error: unknown) => {
         reportError(error);
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    if (received !== undefined) stop(received);
   });
 }
 
