@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { Mailer, type MailerConfig, Message, MessageFailedError, type TransportDefinition } from '@mailroom/core';
 import { dkimTestKey, verifyDkim } from '@mailroom/test-support';
@@ -219,5 +222,32 @@ describe('the Mailer and its signing thread', () => {
     await Promise.all(exits); // every signing thread ended with stop()
     expect(sent).toHaveLength(400);
     for (const bytes of sent) expect((await verifyDkim(bytes, RECORDS))[0]?.result).toBe('pass');
+  });
+});
+
+describe('a signing thread and the process', () => {
+  // Run on the built package, as an application would (npm test builds first).
+  const script = `
+    import { Mailer, Message } from '@mailroom/core';
+    process.on('worker', () => console.log('thread started'));
+    const mailer = await new Mailer({ transport: { use: 'mock' }, dkim: { domain: 'example.org', selector: 'ed', key: process.env.KEY } }).start();
+    const body = Buffer.from('Hello list,\\r\\n');
+    const send = (count) => Promise.all(Array.from({ length: count }, (_, index) => mailer.send(Message.raw(
+      { head: Buffer.from('From: a@example.org\\r\\nTo: m' + index + '@example.net\\r\\n\\r\\n'), body },
+      { from: 'b@example.org', to: 'm' + index + '@example.net' }))));
+    await send(100);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the thread is up by now
+    await send(100);
+    console.log('sent, not stopped');
+  `;
+
+  it('a Mailer that is never stopped does not keep the process alive: it exits once its deliveries are done', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, KEY: ED.pem },
+      timeout: 25_000,
+    });
+    expect(stdout.split('\n')).toEqual(['thread started', 'sent, not stopped', '']);
   });
 });

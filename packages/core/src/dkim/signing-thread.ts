@@ -170,7 +170,12 @@ export class SigningThread {
     this.#inline = inline;
     // The keys go as KeyObjects (cloned, never as text).
     const keys = signatures.map(({ domain, selector, algorithm, headers, key }) => ({ domain, selector, algorithm, headers, key }));
-    this.#worker = new Worker(SOURCE, { eval: true, workerData: { shared, slots: SLOTS, slotBytes: SLOT_BYTES, signatures: keys } });
+    // No flags of the process (`--input-type=module` would make the source a module without `require`).
+    this.#worker = new Worker(SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { shared, slots: SLOTS, slotBytes: SLOT_BYTES, signatures: keys },
+    });
     this.#worker.unref();
     this.#worker.on('online', () => {
       this.#online = true;
