@@ -22,11 +22,15 @@ const STOLEN = 6;
 /** How long the thread looks for the next message before it sleeps, in milliseconds. */
 const SPIN_MS = 0.05;
 /** Longest wait for an answer, in milliseconds, before the slots are looked at again. */
-const WAIT_MS = 2;
-/** Flags: the thread sleeps (waits for a slot), the main thread waits for an answer. */
+const WAIT_MS = 10;
+/**
+ * Flags: the thread sleeps (waits for a slot); the main thread waits for an answer; how many
+ * answers the thread gave (what the main thread waits on: any answer wakes it).
+ */
 const THREAD_ASLEEP = 0;
 const MAIN_WAITS = 1;
-const FLAGS = 2;
+const ANSWERS = 2;
+const FLAGS = 3;
 /** Per slot: header block length, body hash length, 1 for CRLF line ends, answer length. */
 const META = 4;
 
@@ -91,7 +95,8 @@ for (let slot = 0; ; slot = (slot + 1) % slots) {
     else meta[at + 3] = data.latin1Write(fields, base);
   });
   Atomics.store(state, slot, outcome);
-  if (Atomics.load(flags, ${MAIN_WAITS}) === 1) Atomics.notify(state, slot);
+  Atomics.add(flags, ${ANSWERS}, 1);
+  if (Atomics.load(flags, ${MAIN_WAITS}) === 1) Atomics.notify(flags, ${ANSWERS});
 }
 `;
 
@@ -254,7 +259,7 @@ export class SigningThread {
     this.#fail('the signer was stopped');
     await this.#worker.terminate();
     // Releases this thread's own wait, if one is pending.
-    for (let slot = 0; slot < SLOTS; slot += 1) Atomics.notify(this.#state, slot);
+    Atomics.notify(this.#flags, ANSWERS);
   }
 
   /** Answers the messages the thread is done with, oldest first; then, if some are left, waits for the oldest. */
@@ -285,14 +290,14 @@ export class SigningThread {
         this.#idleCheck = true;
         setImmediate(() => this.#whenIdle());
       }
+      const answers = Atomics.load(this.#flags, ANSWERS);
       const oldest = this.#held[this.#first] as SigningJob;
       const now = Atomics.load(state, oldest.slot);
       if (now !== SUBMITTED && now !== WORKING) continue;
-      // Waiting says so first, so the thread wakes this one only then.
+      // Waiting says so first, so the thread wakes this one only then; any answer wakes it.
       Atomics.store(this.#flags, MAIN_WAITS, 1);
-      // With a time limit: Node 20's waitAsync was seen to miss a notify from the thread (once
-      // in thousands of waits), so a wait also ends after WAIT_MS and the slots are looked at again.
-      const wait = waitAsync(state, oldest.slot, now, WAIT_MS);
+      // With a time limit, in case a wake-up is missed: then the slots are looked at again.
+      const wait = waitAsync(this.#flags, ANSWERS, answers, WAIT_MS);
       if (wait.async) {
         this.#waiting = true;
         void wait.value.then((how) => {
