@@ -19,8 +19,6 @@ const TOO_LONG = 4;
 const WORKING = 5;
 /** Taken by the main thread, idle while it waited: it signs the message itself and the thread passes the slot. */
 const STOLEN = 6;
-/** How long the thread looks for the next message before it sleeps, in milliseconds. */
-const SPIN_MS = 0.05;
 /** Longest wait for an answer, in milliseconds, before the slots are looked at again. */
 const WAIT_MS = 10;
 /**
@@ -64,12 +62,8 @@ const data = Buffer.from(shared, slots * ${4 + 4 * META} + ${FLAGS * 4});
 const reason = (error) => (error && typeof error.code === 'string' ? error.code : 'the signature could not be made');
 for (let slot = 0; ; slot = (slot + 1) % slots) {
   let now = Atomics.load(state, slot);
-  // The next message usually comes within microseconds: a short spin first, as a sleep costs
-  // a system call on both sides (the main thread's notify and this thread's wake-up).
-  let spinUntil = 0;
   while (now !== ${STOLEN} && !(now === ${SUBMITTED} && Atomics.compareExchange(state, slot, now, ${WORKING}) === now)) {
-    if (now === ${FREE} && spinUntil === 0) spinUntil = performance.now() + ${SPIN_MS};
-    else if (now === ${FREE} && performance.now() > spinUntil) {
+    if (now === ${FREE}) {
       // Asleep says so first, so the main thread wakes it only then (a notify costs a system call).
       Atomics.store(flags, ${THREAD_ASLEEP}, 1);
       Atomics.wait(state, slot, ${FREE});
@@ -316,13 +310,6 @@ export class SigningThread {
   #whenIdle(): void {
     this.#idleCheck = false;
     const state = this.#state;
-    // Only when the thread has more than one waiting: taking its last one would leave it idle.
-    let untaken = 0;
-    for (let index = this.#first; index < this.#held.length && untaken < 2; index += 1) {
-      const job = this.#held[index] as SigningJob;
-      if (!job.done && Atomics.load(state, job.slot) === SUBMITTED) untaken += 1;
-    }
-    if (untaken < 2) return;
     for (let index = this.#held.length - 1; index >= this.#first && !this.#dead; index -= 1) {
       const job = this.#held[index] as SigningJob;
       if (job.done || Atomics.compareExchange(state, job.slot, SUBMITTED, STOLEN) !== SUBMITTED) continue;
