@@ -5,7 +5,8 @@ import type { DkimSignature } from './dkim-options.js';
 import { headerFields, signedFields } from './relaxed-header.js';
 import { type HeadSigningLib, signHead } from './sign-head.js';
 import { signedField, unsignedField } from './signature-field.js';
-import { dkimFailure, dkimReason, SigningThread } from './signing-thread.js';
+import { dkimFailure, dkimReason } from './dkim-failure.js';
+import { SigningThread } from './signing-thread.js';
 
 /** Signs a message's final bytes with every configured DKIM signature. */
 export interface DkimSigner {

@@ -1,98 +1,26 @@
 import { Worker } from 'node:worker_threads';
-import { MessageFailedError } from '../errors/message-failed-error.js';
-import { RELAXED_HEADER_SOURCE } from './relaxed-header.js';
+import type { MessageFailedError } from '../errors/message-failed-error.js';
+import { dkimFailure, dkimReason } from './dkim-failure.js';
 import { type HeadSignature, type HeadSigningLib, signHead } from './sign-head.js';
-import { SIGNATURE_FIELD_SOURCE } from './signature-field.js';
-
-/** Messages the thread can hold at once; with every slot taken, the next message is signed in line. */
-const SLOTS = 64;
-/** Bytes of a slot: the header block and body hash in, the signature fields out. */
-const SLOT_BYTES = 16_384;
-/** A slot's states. The main thread moves FREE to SUBMITTED and back to FREE; the thread does the rest. */
-const FREE = 0;
-const SUBMITTED = 1;
-const SIGNED = 2;
-const FAILED = 3;
-/** Signed, but the fields do not fit in the slot: the main thread signs that message itself. */
-const TOO_LONG = 4;
-/** Taken by the thread, being signed. */
-const WORKING = 5;
-/** Taken by the main thread, idle while it waited: it signs the message itself and the thread passes the slot. */
-const STOLEN = 6;
-/** Longest wait for an answer, in milliseconds, before the slots are looked at again. */
-const WAIT_MS = 10;
-/**
- * Flags: the thread sleeps (waits for a slot); the main thread waits for an answer; how many
- * answers the thread gave (what the main thread waits on: any answer wakes it).
- */
-const THREAD_ASLEEP = 0;
-const MAIN_WAITS = 1;
-const ANSWERS = 2;
-const FLAGS = 3;
-/** Per slot: header block length, body hash length, 1 for CRLF line ends, answer length. */
-const META = 4;
-
-/** The `EDKIM` failure of one message, with a reason that never holds the key. */
-export function dkimFailure(reason: string): MessageFailedError {
-  return new MessageFailedError(`DKIM signing failed: ${reason}`, { code: 'EDKIM' });
-}
-
-/** The reason of a signing error: its code only (a message could quote key material). */
-export function dkimReason(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : 'the signature could not be made';
-}
-
-// The thread: the very canonicalization and signing code the in-line signer runs (from its
-// source text, so the thread needs no module file of its own, built or not). It takes the
-// slots in ring order, waiting (Atomics.wait) while the next one is not submitted, and
-// answers each in place: no message is posted, so a message costs no event on either side.
-const SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { createHash, sign } = require('node:crypto');
-${RELAXED_HEADER_SOURCE}
-${SIGNATURE_FIELD_SOURCE}
-${signHead}
-const lib = { headerFields, signedFields, unsignedField, signedField, createHash, sign };
-const { shared, slots, slotBytes, signatures } = workerData;
-const state = new Int32Array(shared, 0, slots);
-const meta = new Int32Array(shared, slots * 4, slots * ${META});
-const flags = new Int32Array(shared, slots * ${4 + 4 * META}, ${FLAGS});
-const data = Buffer.from(shared, slots * ${4 + 4 * META} + ${FLAGS * 4});
-const reason = (error) => (error && typeof error.code === 'string' ? error.code : 'the signature could not be made');
-for (let slot = 0; ; slot = (slot + 1) % slots) {
-  let now = Atomics.load(state, slot);
-  while (now !== ${STOLEN} && !(now === ${SUBMITTED} && Atomics.compareExchange(state, slot, now, ${WORKING}) === now)) {
-    if (now === ${FREE}) {
-      // Asleep says so first, so the main thread wakes it only then (a notify costs a system call).
-      Atomics.store(flags, ${THREAD_ASLEEP}, 1);
-      Atomics.wait(state, slot, ${FREE});
-      Atomics.store(flags, ${THREAD_ASLEEP}, 0);
-    }
-    now = Atomics.load(state, slot);
-  }
-  if (now === ${STOLEN}) {
-    // The main thread signed it itself: the slot is free again once passed.
-    Atomics.store(state, slot, ${FREE});
-    continue;
-  }
-  const base = slot * slotBytes;
-  const at = slot * ${META};
-  const head = data.latin1Slice(base, base + meta[at]);
-  const hash = data.latin1Slice(base + meta[at], base + meta[at] + meta[at + 1]);
-  let outcome = ${SIGNED};
-  signHead(lib, signatures, head, hash, meta[at + 2] === 1 ? '\\r\\n' : '\\n', Math.floor(Date.now() / 1000), true, (error, fields) => {
-    if (error) {
-      outcome = ${FAILED};
-      meta[at + 3] = data.latin1Write(reason(error), base);
-    } else if (fields.length > slotBytes) outcome = ${TOO_LONG};
-    else meta[at + 3] = data.latin1Write(fields, base);
-  });
-  Atomics.store(state, slot, outcome);
-  Atomics.add(flags, ${ANSWERS}, 1);
-  if (Atomics.load(flags, ${MAIN_WAITS}) === 1) Atomics.notify(flags, ${ANSWERS});
-}
-`;
+import {
+  ANSWERS,
+  FAILED,
+  FLAGS,
+  FREE,
+  MAIN_WAITS,
+  META,
+  RING_BYTES,
+  SIGNED,
+  SLOTS,
+  SLOT_BYTES,
+  STOLEN,
+  SUBMITTED,
+  THREAD_ASLEEP,
+  WAIT_MS,
+  WORKING,
+  ringViews,
+} from './signing-ring.js';
+import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
 
 /** `Atomics.waitAsync` (Node 16 and later; typed from ES2024 on, past this project's `lib`). */
 const waitAsync = (
@@ -165,18 +93,19 @@ export class SigningThread {
    * @param inline - signs a message whose fields do not fit in a slot.
    */
   constructor(signatures: readonly HeadSignature[], lib: HeadSigningLib, inline: InlineSign) {
-    const shared = new SharedArrayBuffer(SLOTS * (4 + 4 * META) + FLAGS * 4 + SLOTS * SLOT_BYTES);
-    this.#state = new Int32Array(shared, 0, SLOTS);
-    this.#meta = new Int32Array(shared, SLOTS * 4, SLOTS * META);
-    this.#flags = new Int32Array(shared, SLOTS * (4 + 4 * META), FLAGS);
-    this.#data = Buffer.from(shared, SLOTS * (4 + 4 * META) + FLAGS * 4);
+    const shared = new SharedArrayBuffer(RING_BYTES);
+    const views = ringViews(shared, SLOTS, META, FLAGS);
+    this.#state = views.state;
+    this.#meta = views.meta;
+    this.#flags = views.flags;
+    this.#data = views.data;
     this.#signatures = signatures;
     this.#lib = lib;
     this.#inline = inline;
     // The keys go as KeyObjects (cloned, never as text).
     const keys = signatures.map(({ domain, selector, algorithm, headers, key }) => ({ domain, selector, algorithm, headers, key }));
     // No flags of the process (`--input-type=module` would make the source a module without `require`).
-    this.#worker = new Worker(SOURCE, {
+    this.#worker = new Worker(SIGNING_THREAD_SOURCE, {
       eval: true,
       execArgv: [],
       workerData: { shared, slots: SLOTS, slotBytes: SLOT_BYTES, signatures: keys },
