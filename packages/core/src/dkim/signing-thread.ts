@@ -83,6 +83,7 @@ export class SigningThread {
   #held: SigningJob[] = [];
   #first = 0;
   #waiting = false;
+  #referenced = false;
   #idleCheck = false;
   #stolen = 0;
   #answered = 0;
@@ -170,7 +171,7 @@ export class SigningThread {
     const promise = new Promise<Buffer>((resolve, reject) => {
       this.#held.push({ slot, bytes, headEnd, hash, eol, resolve, reject, done: false });
     });
-    if (this.#held.length - this.#first === 1) this.#worker.ref();
+    this.#keepAlive(true);
     Atomics.store(this.#state, slot, SUBMITTED);
     if (Atomics.load(this.#flags, THREAD_ASLEEP) === 1) Atomics.notify(this.#state, slot);
     this.#collect();
@@ -205,7 +206,7 @@ export class SigningThread {
       }
       if (this.#dead || this.#waiting) return;
       if (this.#first === this.#held.length) {
-        this.#worker.unref();
+        this.#keepAlive(false);
         return;
       }
       if (!this.#idleCheck) {
@@ -268,6 +269,14 @@ export class SigningThread {
     else job.resolve(this.#inline(job.bytes, job.headEnd, job.hash, job.eol));
   }
 
+  /** The thread keeps the process alive while it holds a message (a pending wait does not), and only then. */
+  #keepAlive(holding: boolean): void {
+    if (holding === this.#referenced) return;
+    this.#referenced = holding;
+    if (holding) this.#worker.ref();
+    else this.#worker.unref();
+  }
+
   /** Every message held fails with `EDKIM`; the thread takes no more. */
   #fail(reason: string): void {
     if (this.#dead) return;
@@ -275,7 +284,7 @@ export class SigningThread {
     const held = this.#held.slice(this.#first).filter((job) => !job.done);
     this.#held = [];
     this.#first = 0;
-    this.#worker.unref();
+    this.#keepAlive(false);
     for (const job of held) job.reject(dkimFailure(reason));
   }
 }
