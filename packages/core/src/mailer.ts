@@ -4,7 +4,7 @@ import type { MailerConfig } from './configuration/config-section.js';
 import { sectionFromDsn } from './configuration/dsn.js';
 import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 import type { DeliveryResult, MessageSender } from './contract/delivery-result.js';
-import { createDkimSigner } from './dkim/dkim-signer.js';
+import { createDkimSigner, type DkimSigner } from './dkim/dkim-signer.js';
 import { loadSignatures } from './dkim/load-signatures.js';
 import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
 import { MailError } from './errors/mail-error.js';
@@ -106,6 +106,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   readonly #config: ParsedMailerConfig;
   readonly #logger: Logger;
   #manager: Manager | undefined;
+  /** The DKIM signer of this run, if `dkim` is configured (its thread is ended by stop()). */
+  #signer: DkimSigner | undefined;
   #starting: Promise<this> | undefined;
   #pending = 0;
   #inFlight = 0;
@@ -229,6 +231,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     // Keys given as a file are read now; a bad one fails start() naming its key.
     const signatures = await loadSignatures(this.#config.dkim);
     const signer = signatures.length > 0 ? createDkimSigner(signatures) : undefined;
+    this.#signer = signer;
     const instance = (manager.definition as unknown as ManagerDefinition).create(manager.options, factory, {
       logger,
       observer,
@@ -296,6 +299,9 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     if (!manager) return;
     this.#manager = undefined;
     await manager.shutdown(options);
+    // The signing thread, if one was started, ends with the deliveries.
+    await this.#signer?.close();
+    this.#signer = undefined;
     // A check the Mailer opened from `suppression.store` is the Mailer's to close.
     if (this.#suppression && this.#suppression !== this.#givenSuppression) {
       const opened = this.#suppression;

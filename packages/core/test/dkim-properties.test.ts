@@ -1,6 +1,6 @@
 import { dkimTestKey, verifyDkim } from '@mailroom/test-support';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDkimSigner } from '../src/dkim/dkim-signer.js';
 import { DEFAULT_DKIM_HEADERS } from '../src/dkim/dkim-options.js';
 import { parsePrivateKey } from '../src/dkim/private-key.js';
@@ -9,7 +9,12 @@ import { headerFields, signedFields } from '../src/dkim/relaxed-header.js';
 const ED = dkimTestKey('ed25519-sha256');
 const RECORDS = { 'ed._domainkey.example.org': ED.record };
 const { key, algorithm } = parsePrivateKey(ED.pem, 'dkim.key', 'dkim.algorithm', undefined);
-const signer = createDkimSigner([{ domain: 'example.org', selector: 'ed', headers: DEFAULT_DKIM_HEADERS, key, algorithm }]);
+const SIGNATURES = [{ domain: 'example.org', selector: 'ed', headers: DEFAULT_DKIM_HEADERS, key, algorithm }];
+/** Signs in line (on libuv's pool), as a signer does its first messages. */
+const signer = createDkimSigner(SIGNATURES, { thread: false });
+/** Signs on the signing thread from the first message on (in line only until the thread is up). */
+const threaded = createDkimSigner(SIGNATURES, { thread: true, inlineFirst: 0 });
+afterAll(() => threaded.close());
 
 /**
  * Header text: words of printable bytes (raw UTF-8 bytes too) with runs of spaces and tabs, and folds.
@@ -57,7 +62,10 @@ describe('relaxed header canonicalization (RFC 6376 section 3.4.2)', () => {
 });
 
 describe('DKIM signatures over arbitrary header whitespace and bodies', () => {
-  it('the independent verifier passes every signed message, with CRLF or LF line ends', async () => {
+  it.each([
+    ['in line', signer],
+    ['on the signing thread', threaded],
+  ])('%s: the independent verifier passes every signed message, with CRLF or LF line ends', async (_, signer) => {
     await fc.assert(
       fc.asyncProperty(
         value,
@@ -70,12 +78,15 @@ describe('DKIM signatures over arbitrary header whitespace and bodies', () => {
           const head = `From: anne@example.org${eol}To:${to.replace(/\r\n/g, eol)}${eol}Subject:${subject.replace(/\r\n/g, eol)}${eol}`;
           const body = lines.map((line) => line + eol).join('') + eol.repeat(blank);
           const bytes = Buffer.from(`${head}${eol}${body}`, 'latin1');
-          const signed = await signer.sign(bytes);
+          // Twice at once, so the thread (once up) holds more than one message.
+          const [signed, again] = await Promise.all([signer.sign(bytes), signer.sign(bytes)]);
           const [verdict] = await verifyDkim(signed, RECORDS);
           expect(verdict?.result).toBe('pass');
+          expect((await verifyDkim(again, RECORDS))[0]?.result).toBe('pass');
         },
       ),
       { numRuns: 150 },
     );
+    if (signer === threaded) expect(threaded.thread?.answered).toBeGreaterThan(0);
   });
 });

@@ -1,9 +1,12 @@
-import { createHash, type KeyObject, sign } from 'node:crypto';
-import { MessageFailedError } from '../errors/message-failed-error.js';
+import { availableParallelism } from 'node:os';
+import { createHash, sign } from 'node:crypto';
 import { bodyHash, sharedBodyHash } from './body-hash.js';
 import type { DkimSignature } from './dkim-options.js';
 import { headerFields, signedFields } from './relaxed-header.js';
+import { type HeadSigningLib, signHead } from './sign-head.js';
 import { signedField, unsignedField } from './signature-field.js';
+import { dkimFailure, dkimReason } from './dkim-failure.js';
+import { SigningThread } from './signing-thread.js';
 
 /** Signs a message's final bytes with every configured DKIM signature. */
 export interface DkimSigner {
@@ -16,67 +19,98 @@ export interface DkimSigner {
    * @throws {MessageFailedError} `EDKIM` when signing fails (the reason only, never the key).
    */
   sign(bytes: Buffer, sharedBody?: Buffer): Promise<Buffer>;
+  /** Ends the signing thread, if one was started (the Mailer's `stop()` does). The signer still signs, in line. */
+  close(): Promise<void>;
+  /** The signing thread now, if any (for tests and diagnostics). */
+  readonly thread: SigningThread | undefined;
 }
+
+/** How a signer shares its work with a signing thread. */
+export interface DkimSignerOptions {
+  /** Whether to sign on a thread of its own. @default true when the machine has more than one core */
+  thread?: boolean;
+  /** How many messages are signed in line before the thread is started (few messages are not worth one). @default 32 */
+  inlineFirst?: number;
+}
+
+/** Threads that die are replaced this many times; then every message is signed in line. */
+const RESTARTS = 3;
+
+const LIB: HeadSigningLib = { headerFields, signedFields, unsignedField, signedField, createHash, sign };
 
 /** Where the header block ends and the body starts (after the empty line). */
 function bodyStart(bytes: Buffer): { headEnd: number; start: number } {
   const crlf = bytes.indexOf('\r\n\r\n');
-  const lf = bytes.indexOf('\n\n');
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return { headEnd: crlf + 2, start: crlf + 4 };
+  // An LF LF only counts before the first CRLF CRLF: no need to search the body for one.
+  const lf = crlf === -1 ? bytes.indexOf('\n\n') : bytes.subarray(0, crlf).indexOf('\n\n');
+  if (crlf !== -1 && lf === -1) return { headEnd: crlf + 2, start: crlf + 4 };
   if (lf !== -1) return { headEnd: lf + 1, start: lf + 2 };
   return { headEnd: bytes.length, start: bytes.length };
-}
-
-/**
- * RSA signs the canonical header data with SHA-256 (RSASSA-PKCS1-v1_5); Ed25519 signs
- * its SHA-256 digest (RFC 8463). On libuv's thread pool, so the other core signs while
- * this thread builds the next messages.
- */
-function signData(algorithm: DkimSignature['algorithm'], data: string, key: KeyObject): Promise<string> {
-  const rsa = algorithm === 'rsa-sha256';
-  const input = rsa ? Buffer.from(data, 'latin1') : createHash('sha256').update(data, 'latin1').digest();
-  return new Promise((resolve, reject) => {
-    sign(rsa ? 'sha256' : null, input, key, (error, signature) => {
-      if (error) reject(error);
-      else resolve(signature.toString('base64'));
-    });
-  });
 }
 
 /**
  * A signer for `signatures`. Per message it parses the header block once and, per
  * signature, canonicalizes the fields in `h=` (relaxed), hashes and signs them with
  * node:crypto and the key parsed at start; the body hash (mailauth's relaxed body
- * canonicalization) is computed once per shared body.
+ * canonicalization) is computed once per shared body. The first messages are signed in
+ * line (on libuv's thread pool); then, when every signature is Ed25519, a
+ * {@link SigningThread} does the per-message work on the other core (RSA's cost is the
+ * signature itself, which the pool already spreads over every core).
  */
-export function createDkimSigner(signatures: readonly DkimSignature[]): DkimSigner {
+export function createDkimSigner(signatures: readonly DkimSignature[], options: DkimSignerOptions = {}): DkimSigner {
+  // RSA's cost is the signature itself, which libuv's pool already spreads over every core.
+  const allEd25519 = signatures.every((signature) => signature.algorithm === 'ed25519-sha256');
+  const threaded = (options.thread ?? availableParallelism() > 1) && allEd25519;
+  const inlineFirst = options.inlineFirst ?? 32;
+  let thread: SigningThread | undefined;
+  let started = 0;
+  let closed = false;
+  let inline = 0;
+
+  /** Signs on this thread, the signature itself on libuv's pool. */
+  function signInline(bytes: Buffer, headEnd: number, hash: string, eol: string): Promise<Buffer> {
+    const head = bytes.toString('latin1', 0, headEnd);
+    return new Promise((resolve, reject) => {
+      signHead(LIB, signatures, head, hash, eol, Math.floor(Date.now() / 1000), false, (error, fields) => {
+        if (error) reject(dkimFailure(dkimReason(error)));
+        else resolve(Buffer.concat([Buffer.from(fields as string, 'latin1'), bytes]));
+      });
+    });
+  }
+
+  /** The thread to sign on, when it is up; starts (or replaces) it once the first messages were signed. */
+  function current(): SigningThread | undefined {
+    if (thread?.ready) return thread;
+    if (!threaded || closed || inline < inlineFirst) return undefined;
+    if ((thread === undefined || thread.dead) && started <= RESTARTS) {
+      started += 1;
+      thread = new SigningThread(signatures, LIB, signInline);
+    }
+    return undefined;
+  }
+
   return {
     signatures,
-    async sign(bytes, sharedBody) {
+    get thread() {
+      return thread;
+    },
+    sign(bytes, sharedBody) {
       const { headEnd, start } = bodyStart(bytes);
       const body = bytes.subarray(start);
       // The shared body's hash only when these bytes do end with exactly that body.
       const shared = sharedBody !== undefined && sharedBody.length === body.length && sharedBody.equals(body);
       const hash = shared ? sharedBodyHash(sharedBody) : bodyHash(body);
-      const head = bytes.toString('latin1', 0, headEnd);
       const eol = bytes[headEnd - 2] === 13 || headEnd === bytes.length ? '\r\n' : '\n';
-      const fields = headerFields(head);
-      const time = Math.floor(Date.now() / 1000);
-      try {
-        const written = await Promise.all(
-          signatures.map(async (signature) => {
-            const { data, list } = signedFields(fields, signature.headers);
-            const { algorithm, domain, selector } = signature;
-            const unsigned = unsignedField({ algorithm, domain, selector, time, bodyHash: hash, headers: list }, eol);
-            const value = await signData(signature.algorithm, data + unsigned.canonical, signature.key);
-            return signedField(unsigned.text, value, eol);
-          }),
-        );
-        return Buffer.concat([Buffer.from(written.join(''), 'latin1'), bytes]);
-      } catch (error) {
-        const reason = (error as { code?: string }).code ?? 'the signature could not be made';
-        throw new MessageFailedError(`DKIM signing failed: ${reason}`, { code: 'EDKIM' });
-      }
+      const signed = current()?.sign(bytes, headEnd, hash, eol);
+      if (signed) return signed;
+      inline += 1;
+      return signInline(bytes, headEnd, hash, eol);
+    },
+    async close() {
+      closed = true;
+      const ending = thread;
+      thread = undefined;
+      await ending?.close();
     },
   };
 }

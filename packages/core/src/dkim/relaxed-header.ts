@@ -78,3 +78,10 @@ export function signedFields(fields: readonly HeaderField[], names: readonly str
   }
   return { data, list };
 }
+
+/**
+ * The source text of this module's functions, for the signing thread (a worker evaluated
+ * from text, so it needs no module file of its own, built or not): the very code the
+ * in-line signer runs.
+ */
+export const RELAXED_HEADER_SOURCE = `const NOT_PLAIN = ${NOT_PLAIN};\n${[field, headerFields, trimWsp, relaxedField, signedFields].join('\n')}`;

@@ -53,3 +53,6 @@ export function signedField(unsigned: string, signature: string, eol: string): s
   const chunks = signature.match(/.{1,74}/g) ?? [''];
   return `${unsigned}${chunks.join(`${eol} `)}${eol}`;
 }
+
+/** The source text of this module's functions, for the signing thread (see `RELAXED_HEADER_SOURCE`). */
+export const SIGNATURE_FIELD_SOURCE = [joinFolded, valueUpToSignature, unsignedField, signedField].join('\n');
