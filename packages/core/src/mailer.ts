@@ -5,6 +5,7 @@ import { sectionFromDsn } from './configuration/dsn.js';
 import { type ComponentConfig, type ParsedMailerConfig, parseMailerConfig } from './configuration/mailer-config.js';
 import type { DeliveryResult, MessageSender } from './contract/delivery-result.js';
 import { createDkimSigner, type DkimSigner } from './dkim/dkim-signer.js';
+import { buildAhead } from './managers/build-message.js';
 import { loadSignatures } from './dkim/load-signatures.js';
 import type { DeliveryFailedError } from './errors/delivery-failed-error.js';
 import { MailError } from './errors/mail-error.js';
@@ -108,6 +109,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
   #manager: Manager | undefined;
   /** The DKIM signer of this run, if `dkim` is configured (its thread is ended by stop()). */
   #signer: DkimSigner | undefined;
+  /** What is done to a message's bytes once built (DKIM signing), if anything. */
+  #finalize: ((message: Message, bytes: Buffer) => Promise<Buffer>) | undefined;
   #starting: Promise<this> | undefined;
   #pending = 0;
   #inFlight = 0;
@@ -230,13 +233,14 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     };
     // Keys given as a file are read now; a bad one fails start() naming its key.
     const signatures = await loadSignatures(this.#config.dkim);
-    const signer = signatures.length > 0 ? createDkimSigner(signatures) : undefined;
+    const signer = signatures.length > 0 ? createDkimSigner(signatures, { inlineFirst: 0 }) : undefined;
     this.#signer = signer;
+    this.#finalize = signer && ((message: Message, bytes: Buffer) => signer.sign(bytes, sharedBodyOf(message)));
     const instance = (manager.definition as unknown as ManagerDefinition).create(manager.options, factory, {
       logger,
       observer,
       defaultRetries: this.#config.message.retries ?? 3,
-      ...(signer && { finalize: (message: Message, bytes: Buffer) => signer.sign(bytes, sharedBodyOf(message)) }),
+      ...(this.#finalize && { finalize: this.#finalize }),
     });
     const store = this.#config.suppression?.store;
     if (!this.#givenSuppression && store) this.#suppression ??= await openConfiguredCheck(store, 'suppression.store');
@@ -302,6 +306,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     // The signing thread, if one was started, ends with the deliveries.
     await this.#signer?.close();
     this.#signer = undefined;
+    this.#finalize = undefined;
     // A check the Mailer opened from `suppression.store` is the Mailer's to close.
     if (this.#suppression && this.#suppression !== this.#givenSuppression) {
       const opened = this.#suppression;
@@ -328,6 +333,8 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
     } catch (error) {
       return Promise.reject(error);
     }
+    // Signed ahead of the workers: the signing thread works while this thread goes on.
+    if (this.#finalize) buildAhead(message, this.#finalize);
     const check = this.#suppression;
     if (!check) return this.#deliver(manager, message, undefined);
     return screenRecipients(check, message).then(

@@ -225,6 +225,54 @@ describe('the Mailer and its signing thread', () => {
   });
 });
 
+describe('signing ahead of the workers', () => {
+  it('messages waiting behind busy workers are signed while they wait (their t= is before the workers are free), and verify', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const delivered: Buffer[] = [];
+    const blocking: TransportDefinition = {
+      name: 'blocking',
+      parseOptions: () => ({}),
+      create: () => ({
+        async startup() {},
+        async shutdown() {},
+        async deliver(message) {
+          calls += 1;
+          await held; // each worker stays busy with its first message until released
+          delivered.push(await message.toBuffer());
+        },
+      }),
+    };
+    const mailer = await new Mailer({
+      manager: { use: 'dynamic', workers: 2 },
+      transport: { use: blocking },
+      dkim: { domain: 'example.org', selector: 'ed', key: ED.pem },
+    } as MailerConfig).start();
+    const results = Array.from({ length: 80 }, (_, index) => {
+      const bytes = member(index);
+      const head = bytes.subarray(0, bytes.length - body.length);
+      return mailer.send(Message.raw({ head, body }, { from: 'bounces@example.org', to: `m${index}@example.net` }));
+    });
+    // Both workers are held by their first message for over two seconds; the 78 behind them wait.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(calls).toBe(2);
+    const freedAt = Math.floor(Date.now() / 1000);
+    release();
+    await Promise.all(results);
+    await mailer.stop();
+    expect(delivered).toHaveLength(80);
+    for (const bytes of delivered) {
+      expect((await verifyDkim(bytes, RECORDS))[0]?.result).toBe('pass');
+      // Signed when the Mailer accepted it, not when a worker took it (t= is in seconds).
+      const time = Number(/\bt=(\d+);/.exec(bytes.toString('latin1'))?.[1]);
+      expect(time).toBeLessThan(freedAt);
+    }
+  });
+});
+
 describe('a signing thread and the process', () => {
   // Run on the built package, as an application would (npm test builds first).
   const script = `

@@ -29,7 +29,10 @@ export interface DkimSigner {
 export interface DkimSignerOptions {
   /** Whether to sign on a thread of its own. @default true when the machine has more than one core */
   thread?: boolean;
-  /** How many messages are signed in line before the thread is started (few messages are not worth one). @default 32 */
+  /**
+   * How many messages are signed in line before the thread is started (few messages are not worth one);
+   * 0 starts the thread at once (the Mailer does: a mailer that signs is made to send many). @default 32
+   */
   inlineFirst?: number;
 }
 
@@ -88,6 +91,9 @@ export function createDkimSigner(signatures: readonly DkimSignature[], options: 
     }
     return undefined;
   }
+
+  // Asked to use the thread from the first message: start it now, so it is up when the first comes.
+  if (inlineFirst === 0) current();
 
   return {
     signatures,

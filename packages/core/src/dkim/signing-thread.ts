@@ -47,6 +47,9 @@ interface SigningJob {
   done: boolean;
 }
 
+/** A message waiting for a slot of the ring. */
+type QueuedJob = Omit<SigningJob, 'slot' | 'done'>;
+
 /** Signs a message on the main thread (libuv's pool): for the rare message the thread hands back. */
 export type InlineSign = (bytes: Buffer, headEnd: number, hash: string, eol: string) => Promise<Buffer>;
 
@@ -82,6 +85,9 @@ export class SigningThread {
   #next = 0;
   #held: SigningJob[] = [];
   #first = 0;
+  /** Messages waiting for a free slot, oldest first from `#queuedFirst`. */
+  #queued: QueuedJob[] = [];
+  #queuedFirst = 0;
   #waiting = false;
   #referenced = false;
   #idleCheck = false;
@@ -151,31 +157,48 @@ export class SigningThread {
 
   /**
    * `bytes` with the signature fields of its header block (the first `headEnd` bytes) on
-   * top, once the thread made them; undefined when the thread cannot take it now (every
-   * slot taken, a header block too long for one, the thread gone): sign it in line.
+   * top, once the thread made them (a message finding every slot taken waits, in order, for
+   * the next one given back); undefined when the thread cannot take it (a header block too long
+   * for a slot, the thread gone): sign it in line.
    */
   sign(bytes: Buffer, headEnd: number, hash: string, eol: string): Promise<Buffer> | undefined {
     if (this.#dead || headEnd + hash.length > SLOT_BYTES) return undefined;
-    const slot = this.#next;
-    if (Atomics.load(this.#state, slot) !== FREE) {
-      this.#collect();
-      if (Atomics.load(this.#state, slot) !== FREE) return undefined;
-    }
-    const base = slot * SLOT_BYTES;
-    const at = slot * META;
-    bytes.copy(this.#data, base, 0, headEnd);
-    this.#meta[at] = headEnd;
-    this.#meta[at + 1] = this.#data.write(hash, base + headEnd, 'latin1');
-    this.#meta[at + 2] = eol === '\r\n' ? 1 : 0;
-    this.#next = (slot + 1) % SLOTS;
     const promise = new Promise<Buffer>((resolve, reject) => {
-      this.#held.push({ slot, bytes, headEnd, hash, eol, resolve, reject, done: false });
+      // Every slot taken: it waits here, in order, for the next slot the thread gives back.
+      this.#queued.push({ bytes, headEnd, hash, eol, resolve, reject });
     });
     this.#keepAlive(true);
-    Atomics.store(this.#state, slot, SUBMITTED);
-    if (Atomics.load(this.#flags, THREAD_ASLEEP) === 1) Atomics.notify(this.#state, slot);
+    this.#feed();
     this.#collect();
     return promise;
+  }
+
+  /** Moves queued messages into the free slots, in order (the ring's slots free up in the order they were taken). */
+  #feed(): void {
+    while (this.#queuedFirst < this.#queued.length && !this.#dead) {
+      const slot = this.#next;
+      if (Atomics.load(this.#state, slot) !== FREE) break;
+      const { bytes, headEnd, hash, eol, resolve, reject } = this.#queued[this.#queuedFirst] as QueuedJob;
+      this.#queued[this.#queuedFirst] = undefined as unknown as QueuedJob;
+      this.#queuedFirst += 1;
+      const base = slot * SLOT_BYTES;
+      const at = slot * META;
+      bytes.copy(this.#data, base, 0, headEnd);
+      this.#meta[at] = headEnd;
+      this.#meta[at + 1] = this.#data.write(hash, base + headEnd, 'latin1');
+      this.#meta[at + 2] = eol === '\r\n' ? 1 : 0;
+      this.#next = (slot + 1) % SLOTS;
+      this.#held.push({ slot, bytes, headEnd, hash, eol, resolve, reject, done: false });
+      Atomics.store(this.#state, slot, SUBMITTED);
+      if (Atomics.load(this.#flags, THREAD_ASLEEP) === 1) Atomics.notify(this.#state, slot);
+    }
+    if (this.#queuedFirst === this.#queued.length) {
+      this.#queued = [];
+      this.#queuedFirst = 0;
+    } else if (this.#queuedFirst > 1024 && this.#queuedFirst * 2 > this.#queued.length) {
+      this.#queued = this.#queued.slice(this.#queuedFirst);
+      this.#queuedFirst = 0;
+    }
   }
 
   /** Ends the thread; a message it still held fails with `EDKIM`. */
@@ -200,6 +223,8 @@ export class SigningThread {
         }
         this.#first += 1;
       }
+      // Slots given back: the messages waiting for one take them now.
+      if (this.#queuedFirst < this.#queued.length) this.#feed();
       if (this.#first > 1024 && this.#first * 2 > this.#held.length) {
         this.#held = this.#held.slice(this.#first);
         this.#first = 0;
@@ -281,9 +306,12 @@ export class SigningThread {
   #fail(reason: string): void {
     if (this.#dead) return;
     this.#dead = true;
-    const held = this.#held.slice(this.#first).filter((job) => !job.done);
+    const held: Pick<SigningJob, 'reject'>[] = this.#held.slice(this.#first).filter((job) => !job.done);
+    held.push(...this.#queued.slice(this.#queuedFirst));
     this.#held = [];
     this.#first = 0;
+    this.#queued = [];
+    this.#queuedFirst = 0;
     this.#keepAlive(false);
     for (const job of held) job.reject(dkimFailure(reason));
   }

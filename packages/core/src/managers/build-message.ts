@@ -1,5 +1,5 @@
 import { MessageFailedError } from '../errors/message-failed-error.js';
-import { builtBytes, isFromMemory, keepBuiltBytes } from '../message/built-bytes.js';
+import { buildingOf, builtBytes, isFromMemory, keepBuilding, keepBuiltBytes } from '../message/built-bytes.js';
 import type { Message } from '../message/message.js';
 import { bounded } from './bounded.js';
 import { reasonOf } from './retry-policy.js';
@@ -20,6 +20,21 @@ export async function buildOnce(
 ): Promise<void> {
   if (builtBytes(message)) return;
   let bytes: Buffer;
+  // Built (and signed) ahead, from the moment the Mailer accepted it: take that build.
+  const ahead = buildingOf(message);
+  if (ahead) {
+    try {
+      bytes = await bounded(
+        ahead,
+        seconds,
+        () => new MessageFailedError(`building the message took longer than ${seconds} s`, { code: 'ETIMEDOUT' }),
+      );
+    } catch (error) {
+      throw buildError(error);
+    }
+    keepBuiltBytes(message, bytes);
+    return;
+  }
   // Bytes already in memory, and nothing to do to them: no timer to arm, nothing can hang.
   if (!finalize && isFromMemory(message)) {
     try {
@@ -45,6 +60,19 @@ export async function buildOnce(
     throw buildError(error);
   }
   keepBuiltBytes(message, bytes);
+}
+
+/**
+ * Starts building (and finalizing: signing) a message whose bytes are in memory as soon as
+ * the Mailer accepts it, before a manager's worker takes it, so that signing runs ahead of
+ * delivery (on the signing thread, while this thread goes on) instead of once per worker
+ * turn. {@link buildOnce} then takes this build; a failure is reported there, once.
+ */
+export function buildAhead(message: Message, finalize: (message: Message, bytes: Buffer) => Promise<Buffer>): void {
+  if (builtBytes(message) || buildingOf(message) || !isFromMemory(message)) return;
+  const building = message.toBuffer().then((bytes) => finalize(message, bytes));
+  building.catch(() => {}); // reported by buildOnce, or never needed (the message was refused or the mailer stopped)
+  keepBuilding(message, building);
 }
 
 /** The MessageFailedError a build failure is reported as. */

@@ -18,7 +18,17 @@ export function builtBytes(message: Message): Buffer | undefined {
   return messageInternals().built(message);
 }
 
-/** Forgets the built bytes, so that later changes to the message are built afresh. */
+/** The build of `message` started ahead of its manager, if one was (see buildAhead). */
+export function buildingOf(message: Message): Promise<Buffer> | undefined {
+  return messageInternals().building(message);
+}
+
+/** Keeps `building` as the build under way for `message`, until {@link forgetBuiltBytes}. */
+export function keepBuilding(message: Message, building: Promise<Buffer>): void {
+  messageInternals().keepBuilding(message, building);
+}
+
+/** Forgets the built bytes (and a build under way), so that later changes to the message are built afresh. */
 export function forgetBuiltBytes(message: Message): void {
   messageInternals().keepBuilt(message, undefined);
 }

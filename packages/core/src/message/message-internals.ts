@@ -10,6 +10,10 @@ export interface MessageInternals {
   built(message: Message): Buffer | undefined;
   /** Keeps (or, with undefined, forgets) the built bytes. */
   keepBuilt(message: Message, bytes: Buffer | undefined): void;
+  /** The bytes being built (and signed) ahead of the manager, since the Mailer accepted the message. */
+  building(message: Message): Promise<Buffer> | undefined;
+  /** Keeps (or, with undefined, forgets) the build under way. */
+  keepBuilding(message: Message, building: Promise<Buffer> | undefined): void;
   /** The body Buffer the message shares with others, when made from a SplitSource. */
   sharedBody(message: Message): Buffer | undefined;
   /** True for a raw message made from bytes in memory (a Buffer, a string, split Buffers). */

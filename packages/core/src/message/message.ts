@@ -66,12 +66,19 @@ export class Message {
   #excluded: ReadonlySet<string> = NOBODY;
   /** The bytes core built for this message while it is being delivered (see built-bytes.ts). */
   #built: Buffer | undefined;
+  /** Its bytes being built ahead of the manager (see build-message.ts's buildAhead). */
+  #building: Promise<Buffer> | undefined;
 
   static {
     grantMessageInternals({
       built: (message) => message.#built,
       keepBuilt: (message, bytes) => {
         message.#built = bytes;
+        if (bytes === undefined) message.#building = undefined;
+      },
+      building: (message) => message.#building,
+      keepBuilding: (message, building) => {
+        message.#building = building;
       },
       sharedBody: (message) => message.#raw?.sharedBody,
       fromMemory: (message) => message.#raw?.inMemory === true,
