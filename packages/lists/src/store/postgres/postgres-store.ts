@@ -76,11 +76,16 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
   };
   const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect().catch(fail);
+    // A connection lost while checked out (the server gone mid-COPY) is also emitted as an 'error' event; the
+    // statement in hand rejects with it, so the event itself is dropped rather than crash the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       return await work(client);
     } catch (error) {
       return fail(error);
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   };
