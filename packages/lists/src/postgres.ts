@@ -1,7 +1,7 @@
 /**
  * `@mailroom/lists/postgres`: the PostgreSQL store on its own, for programs that
  * call it directly; `openStore('postgres://...')` loads the same module lazily.
- * Needs node-postgres: `npm install pg`.
+ * Needs node-postgres and its COPY streams: `npm install pg pg-copy-streams`.
  *
  * @packageDocumentation
  */

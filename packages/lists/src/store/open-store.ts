@@ -18,14 +18,17 @@ export function sqlitePath(url: string): { path: string; options: SqliteStoreOpt
   return { path: path === ':memory:' ? path : resolve(path), options };
 }
 
-/** Loads the PostgreSQL store only when a `postgres://` URL asks for it: node-postgres is an optional dependency. */
+/** Loads the PostgreSQL store only when a `postgres://` URL asks for it: node-postgres (and pg-copy-streams) are optional dependencies. */
 async function loadPostgres(): Promise<typeof import('./postgres/postgres-store.js')> {
   try {
     return await import('./postgres/postgres-store.js');
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && /'pg'/.test(String((error as Error).message))) {
-      throw new StoreUnavailableError('The PostgreSQL store needs node-postgres: npm install pg', error);
+    if (code === 'ERR_MODULE_NOT_FOUND' && /'pg(-copy-streams)?'/.test(String((error as Error).message))) {
+      throw new StoreUnavailableError(
+        'The PostgreSQL store needs node-postgres and its COPY streams: npm install pg pg-copy-streams',
+        error,
+      );
     }
     throw error;
   }
@@ -33,9 +36,9 @@ async function loadPostgres(): Promise<typeof import('./postgres/postgres-store.
 
 /**
  * Opens a subscriber store by URL: `memory:`, `sqlite:./var/mailroom.db` (the embedded default),
- * or `postgres://user:password@host:5432/database?pool=10` (node-postgres, `npm install pg`;
+ * or `postgres://user:password@host:5432/database?pool=10` (node-postgres, `npm install pg pg-copy-streams`;
  * the migrations run before it resolves). The send ledger lives in the same database.
- * @throws {StoreUnavailableError} `ESTORE` for an unknown scheme, a missing `pg`, or a PostgreSQL
+ * @throws {StoreUnavailableError} `ESTORE` for an unknown scheme, a missing `pg` or `pg-copy-streams`, or a PostgreSQL
  * server that cannot be reached (named without its password).
  */
 export async function openStore(url = 'sqlite:./var/mailroom.db'): Promise<ListStore> {

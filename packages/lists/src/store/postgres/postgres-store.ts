@@ -7,6 +7,7 @@ import { postgresSuppressions } from './postgres-suppressions.js';
 import { likeLiteral, searchLimit } from '../search.js';
 import { applyMemberUpdate, type Member, type MemberInput, type MemberUpdate, memberKey, parseMemberInput } from '../member.js';
 import type { AddMembersResult, ListStore, MemberPage, MemberPageOptions } from '../store.js';
+import { copyMembers } from './postgres-copy.js';
 import { storeError } from './postgres-errors.js';
 import { migrate } from './postgres-schema.js';
 import { postgresSettings } from './postgres-url.js';
@@ -43,7 +44,7 @@ function toMember(row: MemberRow): Member {
 }
 
 const COLUMNS = 'm.id, m.address, m.name, m.fields, m.enabled, m.disabled_reason, m.added_at';
-/** Rows per multi-row insert: one round trip for a page of a CSV file. */
+/** Rows per COPY (one transaction each): a page of a CSV file in the server while the next is parsed. */
 const BATCH = 5000;
 /** bigint (int8) as a JavaScript number: positions and counts stay far below 2^53. */
 const types = {
@@ -51,18 +52,10 @@ const types = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-const INSERT_MEMBERS = `
-  WITH input AS (
-    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS t(address_key, address, name, fields, n)
-  ), firsts AS (SELECT DISTINCT ON (address_key) * FROM input ORDER BY address_key, n)
-  INSERT INTO members (list_id, address_key, address, name, fields, added_at)
-  SELECT $1::bigint, address_key, address, name, fields, $6::timestamptz FROM firsts ORDER BY n
-  ON CONFLICT (list_id, address_key) DO NOTHING`;
-
 /**
  * Opens the PostgreSQL store on node-postgres: a pool of `?pool=N` connections (default 10),
  * the migrations run at start (idempotent, one transaction, versioned in `mailroom_schema`),
- * members written a few thousand per multi-row statement, keyset pages by position.
+ * members imported a few thousand per COPY into a staging table, keyset pages by position.
  * @param url - `postgres://user:password@host:5432/database?pool=10&connect_timeout=10`.
  * @throws {StoreUnavailableError} `ESTORE` when the server cannot be reached (naming it without the password).
  */
@@ -83,11 +76,16 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
   };
   const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect().catch(fail);
+    // A connection lost while checked out (the server gone mid-COPY) is also emitted as an 'error' event; the
+    // statement in hand rejects with it, so the event itself is dropped rather than crash the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       return await work(client);
     } catch (error) {
       return fail(error);
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   };
@@ -186,18 +184,10 @@ export async function createPostgresStore(url: string): Promise<PostgresStore> {
             index += 1;
             return parseMemberInput(member, `members.${index - 1}`);
           });
-          const values = [
-            id,
-            clean.map((member) => memberKey(member.address)),
-            clean.map((member) => member.address),
-            clean.map((member) => member.name ?? null),
-            clean.map((member) => (member.fields ? JSON.stringify(member.fields) : null)),
-            new Date(),
-          ];
           await writing;
-          writing = query(INSERT_MEMBERS, values).then(({ rowCount }) => {
-            result.added += rowCount;
-            result.existing += clean.length - rowCount;
+          writing = transaction((client) => copyMembers(client, id, clean, new Date())).then((added) => {
+            result.added += added;
+            result.existing += clean.length - added;
           });
           writing.catch(() => {}); // handled below; not an unhandled rejection meanwhile
         }
