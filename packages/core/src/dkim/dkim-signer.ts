@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { createHash, sign } from 'node:crypto';
 import { bodyHash, sharedBodyHash } from './body-hash.js';
@@ -6,6 +7,7 @@ import { headerFields, signedFields } from './relaxed-header.js';
 import { type HeadSigningLib, signHead } from './sign-head.js';
 import { signedField, unsignedField } from './signature-field.js';
 import { dkimFailure, dkimReason } from './dkim-failure.js';
+import { fastSign, sodiumPath } from './fast-ed25519.js';
 import { SigningThread } from './signing-thread.js';
 
 /** Signs a message's final bytes with every configured DKIM signature. */
@@ -39,7 +41,15 @@ export interface DkimSignerOptions {
 /** Threads that die are replaced this many times; then every message is signed in line. */
 const RESTARTS = 3;
 
-const LIB: HeadSigningLib = { headerFields, signedFields, unsignedField, signedField, createHash, sign };
+// Synchronous Ed25519 signatures (the messages this thread signs while it would wait) by libsodium when installed.
+const LIB: HeadSigningLib = {
+  headerFields,
+  signedFields,
+  unsignedField,
+  signedField,
+  createHash,
+  sign: fastSign(createRequire(import.meta.url), sodiumPath(), sign),
+};
 
 /** Where the header block ends and the body starts (after the empty line). */
 function bodyStart(bytes: Buffer): { headEnd: number; start: number } {

@@ -1,3 +1,4 @@
+import { fastSign } from './fast-ed25519.js';
 import { RELAXED_HEADER_SOURCE } from './relaxed-header.js';
 import { signHead } from './sign-head.js';
 import { SIGNATURE_FIELD_SOURCE } from './signature-field.js';
@@ -27,7 +28,8 @@ const { createHash, sign } = require('node:crypto');
 ${RELAXED_HEADER_SOURCE}
 ${SIGNATURE_FIELD_SOURCE}
 ${signHead}
-const lib = { headerFields, signedFields, unsignedField, signedField, createHash, sign };
+${fastSign}
+const lib = { headerFields, signedFields, unsignedField, signedField, createHash, sign: fastSign(require, workerData.sodium, sign) };
 ${ringViews}
 const { shared, slots, slotBytes, signatures } = workerData;
 const { state, meta, flags, data } = ringViews(shared, slots, ${META}, ${FLAGS});

@@ -20,6 +20,7 @@ import {
   WORKING,
   ringViews,
 } from './signing-ring.js';
+import { sodiumPath } from './fast-ed25519.js';
 import { SIGNING_THREAD_SOURCE } from './signing-thread-source.js';
 
 /** `Atomics.waitAsync` (Node 16 and later; typed from ES2024 on, past this project's `lib`). */
@@ -115,7 +116,7 @@ export class SigningThread {
     this.#worker = new Worker(SIGNING_THREAD_SOURCE, {
       eval: true,
       execArgv: [],
-      workerData: { shared, slots: SLOTS, slotBytes: SLOT_BYTES, signatures: keys },
+      workerData: { shared, slots: SLOTS, slotBytes: SLOT_BYTES, signatures: keys, sodium: sodiumPath() },
     });
     this.#worker.unref();
     this.#worker.on('online', () => {
