@@ -334,7 +334,7 @@ export class Mailer extends EventEmitter<MailerEvents> implements MessageSender 
       return Promise.reject(error);
     }
     // Signed ahead of the workers: the signing thread works while this thread goes on.
-    if (this.#finalize) buildAhead(message, this.#finalize);
+    if (this.#finalize && manager.buildsHere) buildAhead(message, this.#finalize);
     const check = this.#suppression;
     if (!check) return this.#deliver(manager, message, undefined);
     return screenRecipients(check, message).then(

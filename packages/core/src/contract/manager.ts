@@ -103,6 +103,13 @@ export interface Manager {
    * may return undefined when it can take one now (no promise to wait on).
    */
   ready?(): Promise<void> | undefined;
+  /**
+   * True when the manager builds each message in this process, finishing the bytes with
+   * `ManagerContext.finalize` (the core managers do). The Mailer then starts that build (DKIM
+   * signing) as soon as it accepts a message, ahead of the manager's workers. A manager that
+   * hands messages to other processes (BullMQ) leaves it unset: they are signed where they are sent.
+   */
+  readonly buildsHere?: boolean;
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
 

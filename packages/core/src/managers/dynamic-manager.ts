@@ -122,6 +122,7 @@ export function createDynamicManager(options: DynamicOptions, transports: Transp
   }
 
   return {
+    buildsHere: true,
     async startup() {
       book.resume();
       queue = new JobQueue(options.queue, () => gate.parked);

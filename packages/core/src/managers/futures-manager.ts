@@ -80,6 +80,7 @@ export function createFuturesManager(options: FuturesOptions, transports: Transp
   }
 
   return {
+    buildsHere: true,
     async startup() {
       book.resume();
       queue = new PQueue({ concurrency: options.workers });

@@ -87,6 +87,7 @@ export function createImmediateManager(options: ImmediateOptions, transports: Tr
   }
 
   return {
+    buildsHere: true,
     async startup() {
       slot = new TransportSlot(transports, context.observer, context.logger, options);
       state = 'running';
