@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createDkimSigner, type DkimSigner } from '../src/dkim/dkim-signer.js';
 import { DEFAULT_DKIM_HEADERS, type DkimSignature } from '../src/dkim/dkim-options.js';
 import { parsePrivateKey } from '../src/dkim/private-key.js';
+import { capture } from './capture-transport.js';
 
 const ED = dkimTestKey('ed25519-sha256');
 const ED2 = dkimTestKey('ed25519-sha256');
@@ -179,18 +180,7 @@ describe('DKIM signing on the signing thread', () => {
 });
 
 describe('the Mailer and its signing thread', () => {
-  const sent: Buffer[] = [];
-  const capture: TransportDefinition = {
-    name: 'capture',
-    parseOptions: () => ({}),
-    create: () => ({
-      async startup() {},
-      async shutdown() {},
-      async deliver(message) {
-        sent.push(await message.toBuffer());
-      },
-    }),
-  };
+  const { definition: capturing, sent } = capture();
 
   it('a post of 400 raw copies is signed on a thread that stop() ends; every copy verifies', async () => {
     const workers: Worker[] = [];
@@ -202,7 +192,7 @@ describe('the Mailer and its signing thread', () => {
     process.on('worker', seen);
     sent.length = 0;
     const mailer = await new Mailer({
-      transport: { use: capture },
+      transport: { use: capturing },
       dkim: { domain: 'example.org', selector: 'ed', key: ED.pem },
     } as MailerConfig).start();
     try {

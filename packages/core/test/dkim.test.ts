@@ -5,6 +5,7 @@ import { MailConfigurationError, Mailer, type MailerConfig, Message, type Transp
 import { dkimTestKey, removeFolder, temporaryFolder, verifyDkim } from '@mailroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodiesHashed } from '../src/dkim/body-hash.js';
+import { capture } from './capture-transport.js';
 
 const ED = dkimTestKey('ed25519-sha256');
 const RSA = dkimTestKey('rsa-sha256');
@@ -14,23 +15,6 @@ beforeAll(async () => {
   folder = await temporaryFolder('dkim');
 });
 afterAll(() => removeFolder(folder));
-
-/** A transport that keeps the very bytes each attempt was given. */
-function capture(): { definition: TransportDefinition; sent: Buffer[] } {
-  const sent: Buffer[] = [];
-  const definition: TransportDefinition = {
-    name: 'capture',
-    parseOptions: () => ({}),
-    create: () => ({
-      async startup() {},
-      async shutdown() {},
-      async deliver(message) {
-        sent.push(await message.toBuffer());
-      },
-    }),
-  };
-  return { definition, sent };
-}
 
 async function sendWith(dkim: MailerConfig['dkim'], messages: (mailer: Mailer) => Message[]): Promise<Buffer[]> {
   const { definition, sent } = capture();
