@@ -19,47 +19,31 @@ export async function buildOnce(
   finalize?: (message: Message, bytes: Buffer) => Promise<Buffer>,
 ): Promise<void> {
   if (builtBytes(message)) return;
-  let bytes: Buffer;
-  // Built (and signed) ahead, from the moment the Mailer accepted it: take that build.
+  // Built (and signed) ahead, from the moment the Mailer accepted it: take that build; else build now.
   const ahead = buildingOf(message);
-  if (ahead) {
-    try {
-      bytes = await bounded(
-        ahead,
-        seconds,
-        () => new MessageFailedError(`building the message took longer than ${seconds} s`, { code: 'ETIMEDOUT' }),
-      );
-    } catch (error) {
-      throw buildError(error);
-    }
-    keepBuiltBytes(message, bytes);
-    return;
-  }
+  const work = ahead ?? startBuild(message, finalize);
   // Bytes already in memory, and nothing to do to them: no timer to arm, nothing can hang.
-  if (!finalize && isFromMemory(message)) {
-    try {
-      bytes = await message.toBuffer();
-    } catch (error) {
-      throw buildError(error);
-    }
-    keepBuiltBytes(message, bytes);
-    return;
-  }
+  const unbounded = ahead === undefined && !finalize && isFromMemory(message);
+  const hint = ahead === undefined ? ' (a body function that never resolves?)' : '';
+  let bytes: Buffer;
   try {
-    bytes = await bounded(
-      Promise.resolve()
-        .then(() => message.toBuffer())
-        .then((built) => (finalize ? finalize(message, built) : built)),
-      seconds,
-      () =>
-        new MessageFailedError(`building the message took longer than ${seconds} s (a body function that never resolves?)`, {
-          code: 'ETIMEDOUT',
-        }),
-    );
+    bytes = unbounded
+      ? await work
+      : await bounded(
+          work,
+          seconds,
+          () => new MessageFailedError(`building the message took longer than ${seconds} s${hint}`, { code: 'ETIMEDOUT' }),
+        );
   } catch (error) {
     throw buildError(error);
   }
   keepBuiltBytes(message, bytes);
+}
+
+/** The message's bytes, finalized (signed) when `finalize` is given. */
+function startBuild(message: Message, finalize?: (message: Message, bytes: Buffer) => Promise<Buffer>): Promise<Buffer> {
+  const built = message.toBuffer();
+  return finalize ? built.then((bytes) => finalize(message, bytes)) : built;
 }
 
 /**
@@ -70,7 +54,7 @@ export async function buildOnce(
  */
 export function buildAhead(message: Message, finalize: (message: Message, bytes: Buffer) => Promise<Buffer>): void {
   if (builtBytes(message) || buildingOf(message) || !isFromMemory(message)) return;
-  const building = message.toBuffer().then((bytes) => finalize(message, bytes));
+  const building = startBuild(message, finalize);
   building.catch(() => {}); // reported by buildOnce, or never needed (the message was refused or the mailer stopped)
   keepBuilding(message, building);
 }
