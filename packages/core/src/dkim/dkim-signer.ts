@@ -41,15 +41,23 @@ export interface DkimSignerOptions {
 /** Threads that die are replaced this many times; then every message is signed in line. */
 const RESTARTS = 3;
 
-// Synchronous Ed25519 signatures (the messages this thread signs while it would wait) by libsodium when installed.
-const LIB: HeadSigningLib = {
-  headerFields,
-  signedFields,
-  unsignedField,
-  signedField,
-  createHash,
-  sign: fastSign(createRequire(import.meta.url), sodiumPath(), sign),
-};
+let lib: HeadSigningLib | undefined;
+
+/**
+ * The signing code, made on first use (not when core is imported): synchronous Ed25519
+ * signatures (the messages this thread signs while it would wait) by libsodium when installed.
+ */
+function signingLib(): HeadSigningLib {
+  lib ??= {
+    headerFields,
+    signedFields,
+    unsignedField,
+    signedField,
+    createHash,
+    sign: fastSign(createRequire(import.meta.url), sodiumPath(), sign),
+  };
+  return lib;
+}
 
 /** Where the header block ends and the body starts (after the empty line). */
 function bodyStart(bytes: Buffer): { headEnd: number; start: number } {
@@ -84,7 +92,7 @@ export function createDkimSigner(signatures: readonly DkimSignature[], options: 
   function signInline(bytes: Buffer, headEnd: number, hash: string, eol: string): Promise<Buffer> {
     const head = bytes.toString('latin1', 0, headEnd);
     return new Promise((resolve, reject) => {
-      signHead(LIB, signatures, head, hash, eol, Math.floor(Date.now() / 1000), false, (error, fields) => {
+      signHead(signingLib(), signatures, head, hash, eol, Math.floor(Date.now() / 1000), false, (error, fields) => {
         if (error) reject(dkimFailure(dkimReason(error)));
         else resolve(Buffer.concat([Buffer.from(fields as string, 'latin1'), bytes]));
       });
@@ -97,7 +105,7 @@ export function createDkimSigner(signatures: readonly DkimSignature[], options: 
     if (!threaded || closed || inline < inlineFirst) return undefined;
     if ((thread === undefined || thread.dead) && started <= RESTARTS) {
       started += 1;
-      thread = new SigningThread(signatures, LIB, signInline);
+      thread = new SigningThread(signatures, signingLib(), signInline);
     }
     return undefined;
   }

@@ -15,12 +15,18 @@ interface Sodium {
  * thread loads it from this path too.
  */
 export function sodiumPath(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('sodium-native');
-  } catch {
-    return undefined;
+  if (resolved === undefined) {
+    try {
+      resolved = { path: createRequire(import.meta.url).resolve('sodium-native') };
+    } catch {
+      resolved = { path: undefined };
+    }
   }
+  return resolved.path;
 }
+
+/** Where sodium-native was found, looked up once. */
+let resolved: { path: string | undefined } | undefined;
 
 /**
  * node:crypto's `sign`, except that a synchronous Ed25519 signature is made by libsodium
