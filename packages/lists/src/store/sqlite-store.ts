@@ -42,11 +42,7 @@ interface MemberRow {
 }
 
 function toMember(row: MemberRow): Member {
-  const member: Member = { address: row.address, enabled: row.enabled === 1, addedAt: new Date(row.added_at), position: row.id };
-  if (row.name !== null) member.name = row.name;
-  if (row.fields !== null) member.fields = JSON.parse(row.fields) as Record<string, string>;
-  if (row.disabled_reason !== null) member.disabledReason = row.disabled_reason;
-  return member;
+  return tupleToMember([row.id, row.address, row.name, row.fields, row.enabled, row.disabled_reason, row.added_at]);
 }
 
 /** A member row as an array, in MEMBER_COLUMNS order (pages are read this way: arrays cost less to make than objects). */
