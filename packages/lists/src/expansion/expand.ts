@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Message, MessageError } from '@mailroom/core';
+import { Message, MessageError, type SplitSource } from '@mailroom/core';
 import type { List } from '../list/list.js';
 import { batchByDomain } from './batches.js';
 import { applyFooter, type FooterPlan, planFooter, renderFooter } from './footer.js';
@@ -122,23 +122,17 @@ function headOf(post: PreparedPost, memberHead: string): Buffer {
   return Buffer.from(`${post.sharedHead}${memberHead}${post.eol}${post.eol}`, 'latin1');
 }
 
-/** One header block and body shared by many copies: `Message.raw` takes it as it is, without copying either. */
-interface SharedSource {
-  readonly head: Buffer;
-  readonly body: Buffer;
-}
-
 /** A raw message of a header block and the body: neither is copied (batches share one source too). */
-function build(post: PreparedPost, source: SharedSource, from: string, to: string[]): Message {
+function build(post: PreparedPost, source: SplitSource, from: string, to: string[]): Message {
   return Message.raw(source, { from, to, id: post.messageId });
 }
 
 // Per post, the source every copy shares when only the envelope differs between members (VERP without
 // per-member unsubscribe URLs or footers): one header block for the whole post instead of one per member.
-const commonSources = new WeakMap<PreparedPost, SharedSource>();
+const commonSources = new WeakMap<PreparedPost, SplitSource>();
 
 /** The source every copy of `post` shares when no header or footer differs per member; undefined otherwise. */
-function commonSource(post: PreparedPost): SharedSource | undefined {
+function commonSource(post: PreparedPost): SplitSource | undefined {
   if (post.list.unsubscribeUrl !== undefined || post.footer !== undefined) return undefined;
   let source = commonSources.get(post);
   if (source === undefined) {
@@ -168,7 +162,7 @@ export function* eachDelivery(post: PreparedPost, recipients: readonly Recipient
   const { list, eol } = post;
   const perMember = list.personalize || list.verp || list.unsubscribeUrl !== undefined;
   if (!perMember) {
-    const source = commonSource(post) as SharedSource;
+    const source = commonSource(post) as SplitSource;
     for (const batch of batchByDomain(recipients, list.batchSize, (recipient) => recipient.address)) {
       const to = batch.map((recipient) => recipient.address);
       yield { message: build(post, source, list.bounceAddress, to), recipients: to };
